@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make demo   sync every sandbox supplier into DuckDB through PyAirbyte, push orders to the Yodify sandbox
+#   make test   run the whole test suite
+# Both first install uv (from PyPI, into .tools/) and the locked workspace (into .venv/).
+
+PYTHON ?= python3.11
+UV_VERSION ?= 0.13.9
+UV := .tools/bin/uv
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+setup: $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+
+demo: setup
+	AIRBYTE_OFFLINE_MODE=1 .venv/bin/python demo/main.py
+
+test: setup
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+bench: setup
+	.venv/bin/python -m bench
+
+clean:
+	rm -rf .venv .tools demo/output

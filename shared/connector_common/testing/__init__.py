@@ -1,0 +1,30 @@
+"""Test helpers shared by every connector's tests: sandboxes, in-process and CLI runs, protocol checks.
+
+Kept in the shared package (not a conftest) so unit tests, cross-connector tests and benchmarks
+all run connectors the same way.
+"""
+
+from .runs import (
+    catalog_for,
+    declarative_source,
+    discover,
+    read,
+    records_by_stream,
+    run_cli,
+    state_messages,
+)
+from .sandbox import running_sandbox, shared_sandbox
+from .standard_suite import SandboxScenarios
+
+__all__ = [
+    "SandboxScenarios",
+    "catalog_for",
+    "declarative_source",
+    "discover",
+    "read",
+    "records_by_stream",
+    "run_cli",
+    "running_sandbox",
+    "shared_sandbox",
+    "state_messages",
+]

@@ -1,0 +1,5 @@
+from connector_common.entrypoint import run_declarative
+
+
+def run() -> None:
+    run_declarative(__file__)
