@@ -6,7 +6,6 @@ from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional
 
 import requests
-from airbyte_cdk.sources.declarative.decoders import Decoder, JsonDecoder
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.types import Config
 
@@ -33,14 +32,14 @@ class EnvelopeListExtractor(RecordExtractor):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     field_names: List[str] = field(default_factory=list)
-    decoder: Decoder = field(default_factory=lambda: JsonDecoder(parameters={}))
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._names = [str(name) for name in self.field_names]
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
-        for body in self.decoder.decode(response):
-            yield from self._records(body)
+        # The whole body, not the CDK decoder's items: the decoder unwraps a bare array into its
+        # items, and a one-item array would then look like an envelope.
+        yield from self._records(response.json())
 
     def _records(self, body: Any) -> list[Mapping[str, Any]]:
         if isinstance(body, list):
@@ -79,10 +78,9 @@ class EmbeddedObjectsExtractor(RecordExtractor):
     records_path: List[str] = field(default_factory=list)
     label_field: Optional[str] = None
     parent_fields: Mapping[str, str] = field(default_factory=dict)
-    decoder: Decoder = field(default_factory=lambda: JsonDecoder(parameters={}))
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._parents = EnvelopeListExtractor(config=self.config, parameters={}, field_names=list(self.records_path), decoder=self.decoder)
+        self._parents = EnvelopeListExtractor(config=self.config, parameters={}, field_names=list(self.records_path))
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
         for parent in self._parents.extract_records(response):
