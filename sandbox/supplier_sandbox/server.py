@@ -169,6 +169,8 @@ class SandboxServer:
         return self.root_url + self.api.base_path
 
     def start(self) -> "SandboxServer":
+        if self._thread is not None:  # `with serve(...)`: serve() started it already
+            return self
         self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"sandbox-{self.api.name}", daemon=True)
         self._thread.start()
         return self
@@ -177,10 +179,12 @@ class SandboxServer:
         self._httpd.serve_forever()
 
     def stop(self) -> None:
+        if self._thread is None:
+            return
         self._httpd.shutdown()
         self._httpd.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
+        self._thread.join(timeout=5)
+        self._thread = None
 
     def __enter__(self) -> "SandboxServer":
         return self.start()

@@ -107,3 +107,15 @@ def test_fault_specs_are_validated():
         with pytest.raises(ValueError):
             Fault.parse(bad)
     assert FaultPlan.parse(None).faults == []
+
+
+def test_serve_as_context_manager_starts_once_and_stops_promptly():
+    import time
+
+    from supplier_sandbox import serve
+
+    started = time.monotonic()
+    with serve("rec-plus") as server:
+        assert requests.get(server.url + "/regions", auth=("rec_api_user", "rec_api_pass"), timeout=5).status_code == 200
+    server.stop()  # a second stop is harmless
+    assert time.monotonic() - started < 3
