@@ -24,6 +24,7 @@ import ijson
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.decoders.decoder import DECODER_OUTPUT_TYPE, Decoder
+from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.utils import AirbyteTracedException
 
 _CONTAINER_START = ("start_map", "start_array")
@@ -82,7 +83,9 @@ class JsonListStreamDecoder(Decoder):
     field_names: List[str] = field(default_factory=lambda: ["data"])
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._field_names = [str(name) for name in self.field_names]
+        # names may interpolate the stream's `$parameters`, e.g. "{{ parameters['list_field'] }}"
+        names = (InterpolatedString.create(str(name), parameters=parameters or {}).eval({}) for name in self.field_names)
+        self._field_names = [str(name) for name in names if name]
 
     def is_stream_response(self) -> bool:
         return True
