@@ -84,4 +84,4 @@ def test_a_product_body_cut_short_fails_the_sync_instead_of_ending_quietly(manif
         output = read(manifest, config, catalog_for(manifest, config, ["products"]), expecting_exception=True)
         assert output.errors
         assert len(output.records) < server.api.counts()["products"]
-        assert any("could not be read" in e.trace.error.message or "products" in e.trace.error.message for e in output.errors)
+        assert any("GET /product could not be read" in e.trace.error.message for e in output.errors), [e.trace.error.message for e in output.errors]

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator, List, Mapping
 
 import ijson
 import requests
+import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.decoders.decoder import DECODER_OUTPUT_TYPE, Decoder
 from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
@@ -95,8 +96,8 @@ class JsonListStreamDecoder(Decoder):
         raw.decode_content = True  # let urllib3 undo a Content-Encoding (gzip) while we read
         try:
             yield from list_items(ijson.parse(raw, use_float=True), self._field_names)
-        except ValueError as error:
-            # ijson's IncompleteJSONError / JSONError are ValueErrors too: a truncated or broken body.
+        except (ValueError, ijson.JSONError, urllib3.exceptions.HTTPError) as error:
+            # no list where one was expected, a body cut short or broken JSON, a connection lost mid-body
             raise AirbyteTracedException(
                 message=f"The API's response to {response.request.method} {_path(response)} could not be read as a list of records: {error}",
                 internal_message=f"{type(error).__name__}: {error}",
