@@ -66,3 +66,16 @@ def test_decoder_reports_a_broken_body_as_a_traced_error():
     with pytest.raises(AirbyteTracedException) as error:
         list(decoder.decode(_response(b'[{"sku": "1"}, {"sku": ')))
     assert "GET /product could not be read" in error.value.message
+
+
+@pytest.mark.parametrize("body", [b'  \n[{"sku": "1"}, {"sku": "2"}]', b'{"data": [{"sku": "1"}, {"sku": "2"}]}', b"[]"])
+def test_decoder_reads_bare_arrays_and_envelopes(body):
+    decoder = JsonListStreamDecoder(parameters={}, field_names=["data"])
+    expected = [] if body == b"[]" else ["1", "2"]
+    assert [r["sku"] for r in decoder.decode(_response(body))] == expected
+
+
+def test_an_empty_body_is_an_error_not_zero_records():
+    decoder = JsonListStreamDecoder(parameters={}, field_names=["data"])
+    with pytest.raises(AirbyteTracedException, match="empty"):
+        list(decoder.decode(_response(b"  ")))

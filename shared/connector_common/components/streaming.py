@@ -17,6 +17,7 @@ turn into a silently empty sync. A body cut short raises too (ijson's Incomplete
 
 from __future__ import annotations
 
+import io
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, Iterator, List, Mapping
 
@@ -76,6 +77,23 @@ def list_items(events: Iterable[tuple[str, str, Any]], field_names: List[str]) -
         raise ValueError(f"the response object has no list under any of {field_names}")
 
 
+def stream_list(body: io.BufferedReader, field_names: List[str]) -> Iterator[Any]:
+    """`list_items` over a byte stream; a bare array takes ijson's C fast path (`ijson.items`)."""
+    head = body.peek(64).lstrip()
+    while not head:
+        chunk = body.peek(1)
+        if not chunk:
+            raise ValueError("the response body is empty")
+        if chunk.strip():
+            head = chunk.lstrip()
+            break
+        body.read(len(chunk))
+        head = body.peek(64).lstrip()
+    if head[:1] == b"[":
+        return ijson.items(body, "item", use_float=True)
+    return list_items(ijson.parse(body, use_float=True), field_names)
+
+
 @dataclass
 class JsonListStreamDecoder(Decoder):
     """Streams list records from `response.raw` (the requester sends `stream=True`)."""
@@ -94,8 +112,9 @@ class JsonListStreamDecoder(Decoder):
     def decode(self, response: requests.Response) -> DECODER_OUTPUT_TYPE:
         raw = response.raw
         raw.decode_content = True  # let urllib3 undo a Content-Encoding (gzip) while we read
+        raw.auto_close = False  # as the CDK does: an io wrapper must not read a file urllib3 closed itself
         try:
-            yield from list_items(ijson.parse(raw, use_float=True), self._field_names)
+            yield from stream_list(io.BufferedReader(raw, buffer_size=64 * 1024), self._field_names)
         except (ValueError, ijson.JSONError, urllib3.exceptions.HTTPError) as error:
             # no list where one was expected, a body cut short or broken JSON, a connection lost mid-body
             raise AirbyteTracedException(
