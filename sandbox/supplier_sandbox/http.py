@@ -21,6 +21,8 @@ class Request:
     headers: dict[str, str]  # lower-cased names
     body: bytes = b""
     path_params: dict[str, str] = field(default_factory=dict)
+    # what authentication learnt about the caller (scopes, account), for the handlers
+    context: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> "Request":
