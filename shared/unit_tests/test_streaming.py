@@ -79,3 +79,14 @@ def test_an_empty_body_is_an_error_not_zero_records():
     decoder = JsonListStreamDecoder(parameters={}, field_names=["data"])
     with pytest.raises(AirbyteTracedException, match="empty"):
         list(decoder.decode(_response(b"  ")))
+
+
+def test_a_gzip_encoded_body_is_decoded_while_streaming():
+    # requests asks for gzip by default and large catalogues usually come compressed
+    import gzip
+
+    body = gzip.compress(json.dumps([{"sku": str(i)} for i in range(5000)]).encode())
+    response = _response(b"")
+    response.raw = HTTPResponse(body=io.BytesIO(body), headers={"Content-Encoding": "gzip"}, preload_content=False, decode_content=False)  # as requests builds it
+    decoder = JsonListStreamDecoder(parameters={}, field_names=["data"])
+    assert [r["sku"] for r in decoder.decode(response)] == [str(i) for i in range(5000)]
