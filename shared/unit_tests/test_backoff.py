@@ -1,0 +1,91 @@
+"""RateLimitBackoffStrategy: Retry-After honoured, headerless 429 capped at 5 minutes, no early give-up,
+5xx bounded; PatientErrorHandler leaves the limits to the strategy. No sleeping."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+import requests
+from airbyte_cdk.utils import AirbyteTracedException
+from connector_common.components.backoff import (
+    UNBOUNDED_RETRIES,
+    PatientErrorHandler,
+    RateLimitBackoffStrategy,
+    retry_after_seconds,
+)
+
+
+def response(status: int, headers: dict | None = None, request: requests.PreparedRequest | None = None) -> requests.Response:
+    r = requests.Response()
+    r.status_code = status
+    r.headers.update(headers or {})
+    r.url = "http://api.test/product?secret=1"
+    r.request = request or requests.Request("GET", r.url).prepare()
+    return r
+
+
+def strategy(**kwargs) -> RateLimitBackoffStrategy:
+    return RateLimitBackoffStrategy(parameters={}, **kwargs)
+
+
+def test_retry_after_seconds_and_http_date():
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert retry_after_seconds(response(429, {"Retry-After": "7"})) == 7
+    assert retry_after_seconds(response(429, {"Retry-After": format_datetime(now + timedelta(seconds=90), usegmt=True)}), now=now) == 90
+    assert retry_after_seconds(response(429, {"Retry-After": "soon"})) is None
+    assert retry_after_seconds(response(429)) is None
+
+
+def test_retry_after_is_honoured_even_above_the_cap(caplog):
+    s = strategy(max_backoff_seconds=300)
+    assert s.backoff_time(response(429, {"Retry-After": "2"}), 1) == 2
+    assert s.backoff_time(response(429, {"Retry-After": "900"}), 1) == 900
+    assert s.backoff_time(response(429, {"Retry-After": "0"}), 1) > 0  # never "no answer"
+    assert "Retry-After header asks for 900 s" in caplog.text
+    assert "secret" not in caplog.text  # no query string in the log
+
+
+def test_headerless_429_doubles_up_to_the_cap_and_keeps_going(caplog):
+    s = strategy(rate_limit_initial_backoff_seconds=10, max_backoff_seconds=300, rate_limit_reason="docs say wait 5 minutes")
+    request = requests.Request("GET", "http://api.test/product").prepare()
+    waits = [s.backoff_time(response(429, request=request), n) for n in range(1, 41)]
+    assert waits[:7] == [10, 20, 40, 80, 160, 300, 300]
+    assert set(waits[6:]) == {300}  # 40 rate limits in a row: still waiting, never raising
+    assert "docs say wait 5 minutes" in caplog.text and "Rate limited: GET /product answered HTTP 429" in caplog.text
+
+
+def test_each_request_has_its_own_backoff():
+    s = strategy(rate_limit_initial_backoff_seconds=10)
+    first, second = (requests.Request("GET", f"http://api.test/{p}").prepare() for p in ("a", "b"))
+    assert s.backoff_time(response(429, request=first), 1) == 10
+    assert s.backoff_time(response(429, request=first), 2) == 20
+    assert s.backoff_time(response(429, request=second), 1) == 10
+
+
+def test_rate_limit_gives_up_only_past_the_total_budget():
+    s = strategy(rate_limit_initial_backoff_seconds=100, max_backoff_seconds=300, rate_limit_give_up_after_seconds=1000)
+    request = requests.Request("GET", "http://api.test/product").prepare()
+    assert [s.backoff_time(response(429, request=request), n) for n in (1, 2, 3)] == [100, 200, 300]  # 600 waited
+    assert s.backoff_time(response(429, request=request), 4) == 300  # 900 waited
+    with pytest.raises(AirbyteTracedException) as error:
+        s.backoff_time(response(429, request=request), 5)
+    assert "429 Too Many Requests" in error.value.message and "1000 s" in error.value.message
+
+
+def test_server_errors_back_off_and_are_bounded():
+    s = strategy(server_error_initial_backoff_seconds=2, server_error_max_backoff_seconds=10, max_server_error_retries=4)
+    request = requests.Request("GET", "http://api.test/product").prepare()
+    assert [s.backoff_time(response(503, request=request), n) for n in range(1, 5)] == [2, 4, 8, 10]
+    with pytest.raises(AirbyteTracedException) as error:
+        s.backoff_time(response(503, request=request), 5)
+    assert "kept failing" in error.value.message and "503" in error.value.message
+    exc = requests.ConnectionError("boom", request=requests.Request("GET", "http://api.test/x").prepare())
+    assert s.backoff_time(exc, 1) == 2
+
+
+def test_patient_error_handler_never_cuts_retries_short():
+    handler = PatientErrorHandler(config={}, parameters={}, max_retries=5, max_time=600)
+    assert handler.max_retries == UNBOUNDED_RETRIES
+    assert handler.max_time > 365 * 24 * 3600
