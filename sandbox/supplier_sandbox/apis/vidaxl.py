@@ -8,7 +8,7 @@ Faithful to the doc where it speaks:
 - Without any parameter only orders placed in the last 24 hours are returned.
 - Filters: `id_eq`, `status_order_id_eq`, `submitted_at_gt_eq` (YYYY-MM-DD, inclusive, from
   midnight in the server's time zone), `submitted_at_casted_eq` (YYYY-MM-DD, the submitted_at
-  date in the server's time zone). A malformed date is a 422 with a message.
+  date in the server's time zone). A malformed date (or one before 2000) is a 422 with a message.
 - The body is always an array of `{"order": {..., "order_products": [{"order_product": {...}}]}}`;
   no paging (the doc documents none). Prices and totals are strings, ids integers.
 - Statuses 1 (temporary, unpaid: `submitted_at` null), 2, 4, 5 (sent: `shipping_tracking`,
@@ -157,9 +157,13 @@ class VidaxlApi(SupplierApi):
 
     def _day(self, value: str, name: str) -> Any:
         try:
-            return datetime.strptime(value, "%Y-%m-%d").date()
+            day = datetime.strptime(value, "%Y-%m-%d").date()
         except ValueError:
-            raise ValueError(f"Invalid date for {name}: '{value}', expected format YYYY-MM-DD") from None
+            day = None
+        # our reading: a malformed date, or one before the platform existed, is refused with a 422
+        if day is None or day.year < 2000:
+            raise ValueError(f"Invalid date for {name}: '{value}', expected format YYYY-MM-DD from 2000-01-01")
+        return day
 
     def _list(self, request: Request) -> Response:
         params = self._params(request)
