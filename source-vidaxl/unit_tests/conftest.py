@@ -2,11 +2,13 @@
 where conftest modules are not importable, so shared values are fixtures.)"""
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from connector_common.testing import running_sandbox
+from supplier_sandbox.apis.vidaxl import HISTORY_DAYS
 
 EMAIL, API_TOKEN = "dropshipper@example.com", "vxl-sandbox-token-5f2c"
 
@@ -24,8 +26,10 @@ def creds() -> dict:
 @pytest.fixture(scope="session")
 def config_for():
     def make(server, **overrides):
+        # the sandbox's orders span the 120 days before its anchor day
+        start = (server.api.now - timedelta(days=HISTORY_DAYS + 1)).date().isoformat()
         config = {"email": EMAIL, "api_token": API_TOKEN, "environment": "sandbox", "base_url": server.url,
-                  "start_date": "2020-01-01", "window_days": 60}
+                  "start_date": start, "window_days": 30}
         config.update(overrides)
         return config
 
