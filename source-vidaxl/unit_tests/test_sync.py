@@ -118,7 +118,7 @@ def test_a_new_order_submitted_after_the_first_sync_arrives(manifest, config_for
     assert temporary["id"] in {o["id"] for o in second["orders"]}
 
 
-@pytest.mark.parametrize("faults", [["429:3:1"], ["500:7"], ["503:9", "429:5:1", "html:11"]])
+@pytest.mark.parametrize("faults", [["429:3:1"], ["500:7"], ["html:11", "truncate:13", "429:7:1"]])
 def test_faults_lose_and_duplicate_nothing(manifest, config_for, faults):
     with running_sandbox("vidaxl", faults=faults) as server:
         records = records_by_stream(sync(manifest, config_for(server)))
