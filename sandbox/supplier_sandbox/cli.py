@@ -26,13 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every API response")
     parser.add_argument("--fault", action="append", default=[], metavar="SPEC", help="see below; repeatable")
+    parser.add_argument("--error-retry-after", type=int, default=None, metavar="S", help="add Retry-After: S to injected 5xx and HTML faults")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
     try:
         server = make_server(
             args.supplier, port=args.port, scale=args.scale, seed=args.seed,
-            latency_ms=args.latency_ms, faults=args.fault,
+            latency_ms=args.latency_ms, faults=args.fault, error_retry_after=args.error_retry_after,
         )
     except ValueError as error:
         parser.error(str(error))

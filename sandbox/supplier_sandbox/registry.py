@@ -34,10 +34,11 @@ def make_server(
     seed: int = 1,
     latency_ms: int = 0,
     faults: list[str] | None = None,
+    error_retry_after: int | None = None,
     **api_kwargs: Any,
 ) -> SandboxServer:
     api = make_api(supplier, scale=scale, seed=seed, **api_kwargs)
-    return SandboxServer(api, port=port, latency_ms=latency_ms, faults=faults)
+    return SandboxServer(api, port=port, latency_ms=latency_ms, faults=faults, error_retry_after=error_retry_after)
 
 
 def serve(supplier: str, **kwargs: Any) -> SandboxServer:

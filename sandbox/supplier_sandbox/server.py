@@ -65,6 +65,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         pre = self._pre_handler_fault(kinds)
+        if pre is not None and pre.status != 429 and sandbox.error_retry_after is not None:
+            pre.headers["Retry-After"] = str(sandbox.error_retry_after)
         if pre is not None:
             sandbox.record(request, pre.status)
             self._send(pre)
@@ -139,9 +141,12 @@ class SandboxServer:
         port: int = 0,
         latency_ms: int = 0,
         faults: list[str] | None = None,
+        error_retry_after: int | None = None,
     ) -> None:
         self.api = api
         self.latency_ms = latency_ms
+        # When set, injected 5xx and HTML faults carry `Retry-After` too (fast fault tests).
+        self.error_retry_after = error_retry_after
         self.faults = FaultPlan.parse(faults)
         self.requests: collections.deque[dict] = collections.deque(maxlen=200_000)
         self._log_lock = threading.Lock()

@@ -6,6 +6,8 @@ all run connectors the same way.
 
 from .runs import (
     catalog_for,
+    check,
+    connection_status,
     declarative_source,
     discover,
     read,
@@ -19,6 +21,8 @@ from .standard_suite import SandboxScenarios
 __all__ = [
     "SandboxScenarios",
     "catalog_for",
+    "check",
+    "connection_status",
     "declarative_source",
     "discover",
     "read",

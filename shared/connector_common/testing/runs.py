@@ -38,6 +38,21 @@ def discover(manifest: Path | str, config: dict[str, Any]) -> entrypoint_wrapper
     return entrypoint_wrapper.discover(declarative_source(manifest, config), config)
 
 
+def check(manifest: Path | str, config: dict[str, Any]) -> entrypoint_wrapper.EntrypointOutput:
+    """A `check` in-process (the CDK's wrapper has discover and read, not check)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = entrypoint_wrapper.make_file(Path(tmp) / "config.json", config)
+        return entrypoint_wrapper._run_command(declarative_source(manifest, config), ["check", "--config", path])
+
+
+def connection_status(output: entrypoint_wrapper.EntrypointOutput) -> tuple[str, str]:
+    """(SUCCEEDED|FAILED, message) of a check's single CONNECTION_STATUS message."""
+    statuses = output.connection_status_messages
+    assert len(statuses) == 1, f"expected one CONNECTION_STATUS, got {len(statuses)}: {output.errors}"
+    status = statuses[0].connectionStatus
+    return status.status.name, status.message or ""
+
+
 def catalog_for(
     manifest: Path | str,
     config: dict[str, Any],

@@ -1,0 +1,76 @@
+"""What a person sees when the config is wrong: check results and errors, over real HTTP and the CLI."""
+
+import base64
+import json
+
+from airbyte_cdk.test import entrypoint_wrapper
+
+from connector_common.testing import catalog_for, check, connection_status, read, run_cli
+
+
+def status_message(output):
+    return connection_status(output)
+
+
+def test_check_succeeds_with_full_api_credentials(sandbox, manifest, config_for, creds):
+    assert status_message(check(manifest, config_for(sandbox)))[0] == "SUCCEEDED"
+
+
+def test_wrong_password_fails_check_with_a_sentence(sandbox, manifest, config_for, creds):
+    state, message = status_message(check(manifest, config_for(sandbox, password="wrong")))
+    assert state == "FAILED"
+    assert "rejected the API username and password" in message and "Admin > API Accounts" in message
+    assert "Traceback" not in message
+
+
+def test_public_key_is_explained(sandbox, manifest, config_for, creds):
+    state, message = status_message(check(manifest, config_for(sandbox, username=creds['public_key'], password="")))
+    assert state == "FAILED"
+    assert "Public API key" in message and "Full API Access username and password" in message
+
+
+def test_public_key_still_reads_public_streams(sandbox, manifest, config_for, creds):
+    config = config_for(sandbox, username=creds['public_key'], password="")
+    output = read(manifest, config, catalog_for(manifest, config, ["products", "categories"]))
+    assert not output.errors and len(output.records) == 80 + 12
+
+
+def test_private_stream_with_public_key_fails_with_the_reason(sandbox, manifest, config_for, creds):
+    config = config_for(sandbox, username=creds['public_key'], password="")
+    output = read(manifest, config, catalog_for(manifest, config, ["orders"]), expecting_exception=True)
+    messages = " ".join(e.trace.error.message for e in output.errors)
+    assert "Public API key" in messages
+
+
+def test_html_instead_of_json_is_an_error_not_an_empty_sync(manifest, config_for, creds):
+    from connector_common.testing import running_sandbox
+
+    with running_sandbox("rec-plus", faults=["html:1:200"], error_retry_after=1) as server:
+        config = config_for(server)
+        output = read(manifest, config, catalog_for(manifest, config, ["manufacturers"]), expecting_exception=True)
+        assert not output.records
+        assert any("instead of JSON" in e.trace.error.message for e in output.errors)
+
+
+def test_bad_config_values_are_refused_by_the_spec(sandbox, manifest, config_for, creds):
+    result = run_cli("source-rec-plus", "check", config=config_for(sandbox, page_size=5000))
+    messages = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    status = [m for m in messages if m["type"] == "CONNECTION_STATUS"]
+    traces = [m for m in messages if m["type"] == "TRACE"]
+    assert (status and status[0]["connectionStatus"]["status"] == "FAILED") or traces
+    text = json.dumps(status or traces)
+    assert "Config validation error" in text and "maximum of 1000" in text
+
+
+def test_secrets_never_appear_in_cli_output(sandbox, manifest, config_for, creds):
+    secrets = [creds["password"], creds["user"], base64.b64encode(f"{creds['user']}:{creds['password']}".encode()).decode()]
+    config = config_for(sandbox)
+    catalog = catalog_for(manifest, config, ["orders", "users"])
+    for command, kwargs in [("check", {}), ("discover", {}), ("read", {"catalog": catalog})]:
+        result = run_cli("source-rec-plus", command, config=config, **kwargs)
+        assert result.returncode == 0, result.stderr[-2000:]
+        for secret in secrets:
+            assert secret not in result.stdout and secret not in result.stderr, f"{command} leaked a secret"
+    wrong = run_cli("source-rec-plus", "check", config=config_for(sandbox, password="s3cret-wrong-pass"))
+    assert "s3cret-wrong-pass" not in wrong.stdout + wrong.stderr
+    assert '"FAILED"' in wrong.stdout
