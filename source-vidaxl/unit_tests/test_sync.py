@@ -125,3 +125,11 @@ def test_faults_lose_and_duplicate_nothing(manifest, config_for, faults):
         assert_complete_and_unique(records, server)
         statuses = Counter(r["status"] for r in server.api_requests("/orders"))
         assert set(statuses) - {200} , "the faults never fired"
+
+
+def test_bare_order_objects_still_give_orders_shipments_and_addresses(manifest, config_for):
+    # another reading: `[{...order...}]` without the {"order": ...} root (as the create response)
+    with running_sandbox("vidaxl", wrapped=False) as server:
+        streams = ["orders", "shipments", "addresses"]
+        records = records_by_stream(sync(manifest, config_for(server), streams=streams))
+        assert {s: len(records[s]) for s in streams} == {s: server.api.counts()[s] for s in streams}

@@ -19,6 +19,8 @@ Options for other readings of the doc:
 - `params_from`: "query" (default: query string), "body" (only a JSON body on the GET, the doc
   shows parameters as a JSON object), "both".
 - `paths`: which of the two listing paths exist (default both).
+- `wrapped`: False serves bare order objects (`[{...}]`, lines unwrapped too), the shape of the
+  create-order response, instead of the documented `{"order": ...}` roots.
 - `server_tz`: the zone the server renders `submitted_at` in and applies date filters in
   (default "UTC", rendered `...000Z`; e.g. "America/New_York" renders `-04:00`/`-05:00` offsets,
   as the doc's create-order sample does).
@@ -51,8 +53,9 @@ class VidaxlApi(SupplierApi):
     base_path = ""
 
     def __init__(self, params_from: str = "query", paths: tuple[str, ...] = ORDERS_PATHS,
-                 server_tz: str = "UTC", **kwargs: Any) -> None:
+                 server_tz: str = "UTC", wrapped: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.wrapped = wrapped
         assert params_from in ("query", "body", "both"), params_from
         self.params_from = params_from
         self.tz = ZoneInfo(server_tz)
@@ -127,6 +130,9 @@ class VidaxlApi(SupplierApi):
     def _public(self, order: dict[str, Any]) -> dict[str, Any]:
         body = {k: v for k, v in order.items() if not k.startswith("_") and k != "order_products"}
         body["submitted_at"] = self._ts(order["_submitted"])
+        if not self.wrapped:
+            body["order_products"] = [dict(line) for line in order["order_products"]]
+            return body
         body["order_products"] = [{"order_product": dict(line)} for line in order["order_products"]]
         return {"order": body}
 
@@ -219,7 +225,8 @@ class VidaxlApi(SupplierApi):
                 order["status_order_id"] = status
             if order["_submitted"] is None and status != 1:
                 order["_submitted"] = self.now
-            return json.loads(json.dumps(self._public(order)["order"], default=str))
+            public = self._public(order)
+            return json.loads(json.dumps(public.get("order", public), default=str))
 
     def first_submitted_day(self) -> str:
         return min(o["_submitted"] for o in self.submitted()).astimezone(timezone.utc).strftime("%Y-%m-%d")
