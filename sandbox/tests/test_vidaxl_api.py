@@ -1,0 +1,101 @@
+"""The vidaXL sandbox over real HTTP: auth, the 24-hour default, filters, both paths, body params, 422."""
+
+import json
+from datetime import timedelta, timezone
+
+import pytest
+import requests
+
+from connector_common.testing import running_sandbox
+from supplier_sandbox.apis.vidaxl import API_TOKEN, CARRIERS, EMAIL, ORDERS_PATHS
+
+AUTH = (EMAIL, API_TOKEN)
+
+
+@pytest.fixture
+def server():
+    with running_sandbox("vidaxl") as s:
+        yield s
+
+
+def get(server, path="/api_customer/orders", auth=AUTH, **kw):
+    return requests.get(server.root_url + path, auth=auth, timeout=10, **kw)
+
+
+def ids(response):
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert isinstance(body, list)
+    return [item["order"]["id"] for item in body]
+
+
+def test_basic_auth_with_email_and_token(server):
+    assert get(server, auth=(EMAIL, "nope")).status_code == 401
+    assert get(server, auth=None).status_code == 401
+    assert get(server).status_code == 200
+
+
+def test_without_parameters_only_the_last_24_hours(server):
+    recent = {o["id"] for o in server.api.orders
+              if (o["_submitted"] or o["_created"]) >= server.api.now - timedelta(hours=24)}
+    assert set(ids(get(server))) == recent
+    assert len(recent) < len(server.api.orders)
+
+
+@pytest.mark.parametrize("path", ORDERS_PATHS)
+def test_both_documented_paths_serve_the_same_documented_shape(server, path):
+    day = (server.api.now - timedelta(days=200)).strftime("%Y-%m-%d")
+    body = get(server, path, params={"submitted_at_gt_eq": day}).json()
+    assert len(body) == server.api.counts()["orders"]
+    order = body[0]["order"]
+    assert isinstance(order["id"], int) and isinstance(order["gross_total"], str)
+    assert set(order["order_products"][0]) == {"order_product"}
+    assert order["submitted_at"].endswith("Z")
+    shipped = [item["order"] for item in body if item["order"]["status_order_id"] == 5]
+    assert shipped and all(o["shipping_tracking"] for o in shipped)
+    assert {o["shipping_option_id"] for o in shipped} & set(CARRIERS)
+
+
+def test_filters_gt_eq_casted_eq_id_and_status(server):
+    day = (server.api.now - timedelta(days=30)).date()
+    after = ids(get(server, params={"submitted_at_gt_eq": day.isoformat()}))
+    assert set(after) == {o["id"] for o in server.api.submitted() if o["_submitted"].date() >= day}
+    on = ids(get(server, params={"submitted_at_casted_eq": day.isoformat()}))
+    assert set(on) == {o["id"] for o in server.api.submitted() if o["_submitted"].date() == day}
+    assert ids(get(server, params={"id_eq": 3})) == [3]
+    temporary = ids(get(server, params={"status_order_id_eq": 1}))
+    assert temporary and all(o["_submitted"] is None for o in server.api.orders if o["id"] in temporary)
+
+
+def test_bad_date_is_a_422_with_a_message(server):
+    response = get(server, params={"submitted_at_gt_eq": "yesterday"})
+    assert response.status_code == 422
+    assert "submitted_at_gt_eq" in response.json()["error"]
+
+
+def test_parameters_as_a_json_body_when_configured():
+    with running_sandbox("vidaxl", params_from="body") as server:
+        day = (server.api.now - timedelta(days=10)).date()
+        body = json.dumps({"submitted_at_gt_eq": day.isoformat()})
+        filtered = ids(get(server, data=body, headers={"Content-Type": "application/json"}))
+        assert set(filtered) == {o["id"] for o in server.api.submitted() if o["_submitted"].date() >= day}
+        # in this reading the query string is ignored: the 24-hour default applies
+        assert len(ids(get(server, params={"submitted_at_gt_eq": "2000-01-01"}))) < server.api.counts()["orders"]
+
+
+def test_server_time_zone_renders_offsets_and_filters_by_local_day():
+    with running_sandbox("vidaxl", server_tz="America/New_York") as server:
+        day = (server.api.now - timedelta(days=10)).date()
+        body = get(server, params={"submitted_at_casted_eq": day.isoformat()}).json()
+        for item in body:
+            assert item["order"]["submitted_at"][-6:] in ("-04:00", "-05:00")
+            assert item["order"]["submitted_at"][:10] == day.isoformat()
+
+
+def test_mutate_ships_an_order_and_counts_follow(server):
+    before = server.api.counts()
+    changed = server.api.mutate({})
+    assert changed["status_order_id"] == 5 and changed["shipping_tracking"]
+    assert server.api.counts()["shipments"] == before["shipments"] + 1
+    paid = server.api.mutate({"id": next(o["id"] for o in server.api.orders if o["_submitted"] is None), "status_order_id": 2})
+    assert paid["submitted_at"] and server.api.counts()["orders"] == before["orders"] + 1

@@ -1,0 +1,77 @@
+"""Record transformations for reshaping one API object into several streams' records.
+
+`UnwrapField` lifts a wrapped object (Rails' `{"order": {...}}` root) into the record itself, and is
+a no-op when the record comes unwrapped, so a manifest stays correct under both readings of a doc.
+`KeepFields` projects a record onto a fixed list of top-level fields (e.g. an `addresses` stream
+carved out of an order): the CDK has `RemoveFields` but nothing that keeps only what is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import InitVar, dataclass, field
+from typing import Any, Dict, List, Mapping, Optional
+
+from airbyte_cdk.sources.declarative.transformations import RecordTransformation
+from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+
+
+@dataclass
+class UnwrapField(RecordTransformation):
+    """Merge the object under `field_name` into the record and drop the wrapper key.
+
+    `{"order": {"id": 1}, "order_id": 7}` -> `{"id": 1, "order_id": 7}`; keys already on the record
+    win over the wrapped object's only when `keep_existing` is true (default: the wrapped object wins,
+    it is the API's data). Records without the key, or with a non-object under it, are left alone.
+    """
+
+    parameters: InitVar[Mapping[str, Any]]
+    field_name: str = ""
+    keep_existing: bool = False
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        if not self.field_name:
+            raise ValueError("UnwrapField needs a field_name")
+
+    def transform(
+        self,
+        record: Dict[str, Any],
+        config: Optional[Config] = None,
+        stream_state: Optional[StreamState] = None,
+        stream_slice: Optional[StreamSlice] = None,
+    ) -> None:
+        inner = record.get(self.field_name)
+        if not isinstance(inner, Mapping):
+            return
+        del record[self.field_name]
+        for key, value in inner.items():
+            if self.keep_existing and key in record:
+                continue
+            record[key] = value
+
+
+@dataclass
+class KeepFields(RecordTransformation):
+    """Keep only the named top-level fields, in that order; a named field the record lacks becomes null.
+
+    `renames` maps an output name to the source field it is copied from (`{"order_id": "id"}`), so a
+    value is moved as it is, where `AddFields` would render it through Jinja (and turn "0042" into 42).
+    """
+
+    parameters: InitVar[Mapping[str, Any]]
+    field_names: List[str] = field(default_factory=list)
+    renames: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        if not self.field_names:
+            raise ValueError("KeepFields needs at least one field name")
+
+    def transform(
+        self,
+        record: Dict[str, Any],
+        config: Optional[Config] = None,
+        stream_state: Optional[StreamState] = None,
+        stream_slice: Optional[StreamSlice] = None,
+    ) -> None:
+        kept = {name: record.get(self.renames.get(name, name)) for name in self.field_names}
+        record.clear()
+        record.update(kept)

@@ -1,0 +1,135 @@
+"""Syncs over real HTTP against the vidaXL sandbox: counts, windows, both paths, time zones, incremental."""
+
+from collections import Counter
+from datetime import timedelta, timezone
+
+import pytest
+from airbyte_cdk.models import SyncMode
+
+from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox, state_messages
+from supplier_sandbox.apis.vidaxl import CARRIERS, ORDERS_PATHS, UNKNOWN_SHIPPING_OPTION
+
+STREAMS = ["orders", "order_products", "shipments", "addresses"]
+KEYS = {"orders": "id", "order_products": "id", "shipments": "order_id", "addresses": "order_id"}
+
+
+def sync(manifest, config, mode=SyncMode.full_refresh, state=None, streams=STREAMS):
+    output = read(manifest, config, catalog_for(manifest, config, streams, mode), state)
+    assert not output.errors, [e.trace.error.message for e in output.errors]
+    return output
+
+
+def assert_complete_and_unique(records, server):
+    assert {s: len(records.get(s, [])) for s in STREAMS} == server.api.counts()
+    for stream, key in KEYS.items():
+        dupes = [k for k, n in Counter(r[key] for r in records[stream]).items() if n > 1]
+        assert not dupes, f"{stream}: duplicate keys {dupes[:5]}"
+
+
+def test_full_refresh_counts_equal_the_sandbox_and_keys_are_unique(manifest, config_for, sandbox):
+    records = records_by_stream(sync(manifest, config_for(sandbox)))
+    assert_complete_and_unique(records, sandbox)
+    # every list request carries the date filter: without one the API answers with 24 hours only
+    requests = sandbox.api_requests("/orders")
+    assert requests and all("submitted_at_gt_eq=" in r["query"] for r in requests)
+
+
+def test_children_are_keyed_to_their_order_and_shipments_map_carriers(manifest, config_for, sandbox):
+    records = records_by_stream(sync(manifest, config_for(sandbox)))
+    orders = {o["id"]: o for o in records["orders"]}
+    assert all("order_products" not in o for o in orders.values())
+    for line in records["order_products"]:
+        assert line["order_id"] in orders and line["submitted_at"] == orders[line["order_id"]]["submitted_at"]
+    assert {a["order_id"] for a in records["addresses"]} == set(orders)
+    address = records["addresses"][0]
+    assert address["city"] == orders[address["order_id"]]["city"] and "gross_total" not in address
+
+    shipped = {i for i, o in orders.items() if o["status_order_id"] == 5}
+    assert {s["order_id"] for s in records["shipments"]} == shipped
+    seen_unknown = False
+    for shipment in records["shipments"]:
+        order = orders[shipment["order_id"]]
+        assert shipment["tracking_number"] == order["shipping_tracking"]
+        assert shipment["shipping_option_id"] == order["shipping_option_id"]
+        assert shipment.get("carrier") == CARRIERS.get(order["shipping_option_id"])
+        if order["shipping_option_id"] == UNKNOWN_SHIPPING_OPTION:
+            seen_unknown = True
+            assert shipment.get("carrier") is None
+        url = order.get("comments_customer") or ""
+        assert shipment.get("tracking_url") == (url if url.startswith("http") else None)
+    assert seen_unknown, "the sandbox should ship at least one order with an id the carrier table lacks"
+
+
+@pytest.mark.parametrize("path", ORDERS_PATHS)
+def test_both_documented_paths(manifest, config_for, path):
+    # the sandbox serves only this path: the connector works with either form the doc shows
+    with running_sandbox("vidaxl", paths=(path,)) as server:
+        records = records_by_stream(sync(manifest, config_for(server, orders_path=path)))
+        assert_complete_and_unique(records, server)
+        assert {r["path"] for r in server.api_requests()} == {path}
+
+
+@pytest.mark.parametrize("window_days", [1, 7])
+@pytest.mark.parametrize("server_tz", ["UTC", "America/New_York", "Asia/Tokyo"])
+def test_windows_keep_exactly_the_orders_from_start_date_in_any_server_time_zone(manifest, config_for, window_days, server_tz):
+    with running_sandbox("vidaxl", server_tz=server_tz) as server:
+        start = (server.api.now - timedelta(days=20)).date()
+        config = config_for(server, start_date=start.isoformat(), window_days=window_days)
+        records = records_by_stream(sync(manifest, config, streams=["orders"]))
+        expected = {o["id"] for o in server.api.submitted() if o["_submitted"].astimezone(timezone.utc).date() >= start}
+        got = [o["id"] for o in records["orders"]]
+        assert len(got) == len(set(got)), "an order was emitted by two windows"
+        assert set(got) == expected, f"missing {sorted(expected - set(got))}, extra {sorted(set(got) - expected)}"
+        assert len(server.api_requests("/orders")) >= 20 // window_days
+
+
+def test_incremental_rereads_the_lookback_window_and_picks_up_status_changes(manifest, config_for, sandbox):
+    config = config_for(sandbox, lookback_days=15)
+    first = sync(manifest, config, SyncMode.incremental)
+    assert_complete_and_unique(records_by_stream(first), sandbox)
+    state = state_messages(first)
+    assert {s["stream"]["stream_descriptor"]["name"] for s in state} == set(STREAMS)
+
+    # an order submitted 10 days ago, paid but not yet shipped, ships after the first sync
+    target = next(o for o in reversed(sandbox.api.orders)
+                  if o["status_order_id"] in (2, 4) and sandbox.api.now - o["_submitted"] > timedelta(days=10))
+    assert all(o["status_order_id"] != 5 for o in records_by_stream(first)["orders"] if o["id"] == target["id"])
+    assert sandbox.api.now - target["_submitted"] < timedelta(days=14)
+    changed = sandbox.api.mutate({"id": target["id"], "status_order_id": 5})
+
+    second = records_by_stream(sync(manifest, config, SyncMode.incremental, state=state))
+    again = {o["id"]: o for o in second["orders"]}
+    assert again[target["id"]]["status_order_id"] == 5
+    shipment = next(s for s in second["shipments"] if s["order_id"] == target["id"])
+    assert shipment["tracking_number"] == changed["shipping_tracking"]
+    # only the lookback window is re-read: nothing older than state minus 15 days comes back
+    cutoff = (sandbox.api.now - timedelta(days=16)).strftime("%Y-%m-%d")
+    assert again and all(o["submitted_at"][:10] >= cutoff for o in again.values())
+    assert len(again) < sandbox.api.counts()["orders"]
+
+
+def test_a_new_order_submitted_after_the_first_sync_arrives(manifest, config_for, sandbox):
+    config = config_for(sandbox)
+    first = sync(manifest, config, SyncMode.incremental, streams=["orders"])
+    temporary = next(o for o in sandbox.api.orders if o["_submitted"] is None)
+    assert temporary["id"] not in {o["id"] for o in records_by_stream(first)["orders"]}
+    sandbox.api.mutate({"id": temporary["id"], "status_order_id": 2})  # paid: now it has submitted_at
+    second = records_by_stream(sync(manifest, config, SyncMode.incremental, state=state_messages(first), streams=["orders"]))
+    assert temporary["id"] in {o["id"] for o in second["orders"]}
+
+
+@pytest.mark.parametrize("faults", [["429:3:1"], ["500:7"], ["html:11", "truncate:13", "429:7:1"]])
+def test_faults_lose_and_duplicate_nothing(manifest, config_for, faults):
+    with running_sandbox("vidaxl", faults=faults) as server:
+        records = records_by_stream(sync(manifest, config_for(server)))
+        assert_complete_and_unique(records, server)
+        statuses = Counter(r["status"] for r in server.api_requests("/orders"))
+        assert set(statuses) - {200} , "the faults never fired"
+
+
+def test_bare_order_objects_still_give_orders_shipments_and_addresses(manifest, config_for):
+    # another reading: `[{...order...}]` without the {"order": ...} root (as the create response)
+    with running_sandbox("vidaxl", wrapped=False) as server:
+        streams = ["orders", "shipments", "addresses"]
+        records = records_by_stream(sync(manifest, config_for(server), streams=streams))
+        assert {s: len(records[s]) for s in streams} == {s: server.api.counts()[s] for s in streams}
