@@ -15,10 +15,13 @@ from .runs import (
     run_cli,
     state_messages,
 )
+from .connectors import SOURCES, SandboxedConnector
 from .sandbox import running_sandbox, shared_sandbox
 from .standard_suite import SandboxScenarios
 
 __all__ = [
+    "SOURCES",
+    "SandboxedConnector",
     "SandboxScenarios",
     "catalog_for",
     "check",

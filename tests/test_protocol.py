@@ -1,0 +1,45 @@
+"""Every source, run as its console script against its sandbox, speaks only the Airbyte protocol on
+stdout and never prints a secret."""
+
+import json
+
+import pytest
+
+from connector_common.testing import SOURCES, running_sandbox, run_cli
+from connector_common.testing.runs import protocol_messages
+
+
+@pytest.fixture(params=sorted(SOURCES), scope="module")
+def connector(request):
+    connector = SOURCES[request.param]
+    with running_sandbox(connector.sandbox) as server:
+        yield connector, connector.config(server.url)
+
+
+def assert_clean(result, connector):
+    assert result.returncode == 0, result.stderr[-2000:]
+    for secret in connector.secrets:
+        assert secret not in result.stdout and secret not in result.stderr
+    return protocol_messages(result.stdout)
+
+
+def test_spec_check_discover_read(connector):
+    connector, config = connector
+    spec = assert_clean(run_cli(connector.script, "spec"), connector)
+    specs = [m for m in spec if m["type"] != "LOG"]
+    assert [m["type"] for m in specs] == ["SPEC"]
+    secret_keys = json.dumps(specs[0]["spec"]["connectionSpecification"])
+    assert "airbyte_secret" in secret_keys
+
+    check = assert_clean(run_cli(connector.script, "check", config=config), connector)
+    statuses = [m["connectionStatus"]["status"] for m in check if m["type"] == "CONNECTION_STATUS"]
+    assert statuses == ["SUCCEEDED"]
+
+    discover = assert_clean(run_cli(connector.script, "discover", config=config), connector)
+    streams = [m for m in discover if m["type"] == "CATALOG"][0]["catalog"]["streams"]
+    assert streams and all(s.get("source_defined_primary_key") for s in streams)
+
+    first = streams[0]
+    catalog = {"streams": [{"stream": first, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
+    read = assert_clean(run_cli(connector.script, "read", config=config, catalog=catalog), connector)
+    assert any(m["type"] == "RECORD" for m in read)
