@@ -1,0 +1,5 @@
+"""GET routes of the Yodify sandbox (owned by source-yodify)."""
+
+
+def register(api) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""POST/PUT routes of the Yodify sandbox (owned by destination-yodify)."""
+
+
+def register(api) -> None:
+    pass
