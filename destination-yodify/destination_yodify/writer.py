@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait, FIRST_COMPLETED
 from datetime import timedelta
@@ -96,9 +97,16 @@ def record_key(stream: str, record: Mapping[str, Any]) -> str:
 
 
 def build_client(config: Mapping[str, Any], max_concurrency: int = 8) -> HttpClient:
+    read_timeout = float(config.get("request_timeout_seconds") or 60)
     return HttpClient(
         config["base_url"],
         token_provider_from_config(config["credentials"]),
+        timeout=(min(10.0, read_timeout), read_timeout),
+        # SKU writes are absolute and safe to repeat; under concurrency one request can meet
+        # several 5xx in a row, so allow more attempts than the client's default
+        max_retries=10,
+        backoff_base=float(config.get("retry_backoff_seconds", 0.5)),
+        backoff_cap=20.0,
         pool_size=max_concurrency + 4,
         user_agent="airbyte-destination-yodify/0.1.0",
     )
@@ -143,6 +151,9 @@ class YodifyWriter:
         self.confirm_orders = bool(config.get("confirm_orders", False))
         self.lookback = timedelta(days=int(config.get("order_lookback_days") or 30))
         self.send_email_default = bool(config.get("send_shipment_email", False))
+        grace = config.get("ambiguity_grace_seconds")
+        self.grace = 30.0 if grace is None else float(grace)
+        self.sleep = time.sleep
         self.schemas = load_schemas()
         self.validators = {n: jsonschema.Draft7Validator(s) for n, s in self.schemas.items()}
         self.orders = OrderIndex(self.client)
@@ -338,7 +349,12 @@ class YodifyWriter:
                 created = send()
                 return created if isinstance(created, dict) else {}
             except AmbiguousWriteError as exc:
-                self.logger.info(f"{exc}; checking whether it was committed before trying again")
+                if not exc.reason.startswith(("HTTP", "unreadable")):
+                    # a timed-out or cut-off request may still be running on the server: give it time to finish
+                    self.logger.info(f"{exc}; waiting {self.grace:.1f}s before checking whether it was committed")
+                    self.sleep(self.grace)
+                else:
+                    self.logger.info(f"{exc}; checking whether it was committed before trying again")
                 found = look(started)
                 if found is not None:
                     return found
