@@ -11,7 +11,9 @@ Options (where the docs leave room, the sandbox can serve each reading):
 - `envelope_everywhere`: False (default, as documented: Orders, Shipments, Products, Brands and
   Carriers answer bare JSON arrays) or True (every list answers the `{object, data, has_more}`
   envelope).
-- `token_ttl`: lifetime in seconds of OAuth tokens from the token endpoint (default 3600).
+- `token_ttl`: lifetime in seconds of OAuth tokens from the token endpoint (default 3600);
+  `token_ttl_advertised`: the `expires_in` it reports (default: the same; larger simulates a
+  server that drops tokens early, answering 401 with `WWW-Authenticate: ... The token expired`).
 """
 
 from __future__ import annotations
@@ -29,14 +31,15 @@ class YodifyApi(SupplierApi):
     name = "yodify"
     base_path = ""  # the docs name no host; paths are /api/v1/...
 
-    def __init__(self, first_page: int = 1, envelope_everywhere: bool = False, token_ttl: int = 3600, **kwargs):
+    def __init__(self, first_page: int = 1, envelope_everywhere: bool = False, token_ttl: float = 3600,
+                 token_ttl_advertised: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if first_page not in (0, 1):
             raise ValueError("first_page must be 0 or 1")
         self.first_page = first_page
         self.envelope_everywhere = envelope_everywhere
         self.store = YodifyStore(self.scale, self.seed, self.now)
-        self.auth = YodifyAuth(ttl=token_ttl)
+        self.auth = YodifyAuth(ttl=token_ttl, advertised_ttl=token_ttl_advertised)
         self.router.add("POST", TOKEN_PATH, self.auth.token_endpoint)
         reads.register(self)
         writes.register(self)

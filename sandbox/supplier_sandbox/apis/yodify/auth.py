@@ -23,7 +23,9 @@ CLIENT_SECRET = "yodify-sandbox-secret"
 SCOPE = "yodify"
 
 
-def unauthorized(instance: str) -> Response:
+def unauthorized(instance: str, expired: bool = False) -> Response:
+    # ASP.NET Core's JwtBearer handler says why in WWW-Authenticate (RFC 6750 section 3)
+    challenge = 'Bearer error="invalid_token", error_description="The token expired"' if expired else 'Bearer error="invalid_token"'
     return Response.json(
         {
             "type": "https://tools.ietf.org/html/rfc7235#section-3.1",
@@ -34,15 +36,18 @@ def unauthorized(instance: str) -> Response:
             "errors": {"Authorization": ["The access token is missing, invalid or expired."]},
         },
         status=401,
+        headers={"WWW-Authenticate": challenge},
     )
 
 
 class YodifyAuth:
     """Static tokens plus client-credentials tokens with an expiry; thread-safe."""
 
-    def __init__(self, ttl: int = 3600, static_tokens: tuple[str, ...] = (STATIC_TOKEN,),
+    def __init__(self, ttl: float = 3600, advertised_ttl: int | None = None, static_tokens: tuple[str, ...] = (STATIC_TOKEN,),
                  clients: dict[str, str] | None = None) -> None:
         self.ttl = ttl
+        # what `expires_in` says; larger than `ttl` simulates a server that revokes tokens early
+        self.advertised_ttl = ttl if advertised_ttl is None else advertised_ttl
         self.static_tokens = set(static_tokens)
         self.clients = dict(clients or {CLIENT_ID: CLIENT_SECRET})
         self.issued: dict[str, float] = {}  # token -> monotonic expiry
@@ -60,6 +65,7 @@ class YodifyAuth:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         token = token.strip()
+        expired = False
         if scheme.lower() == "bearer" and token:
             if token in self.static_tokens:
                 return None
@@ -69,7 +75,8 @@ class YodifyAuth:
                     return None
                 if expiry is not None:
                     self.rejected_expired += 1
-        return unauthorized(request.path)
+                    expired = True
+        return unauthorized(request.path, expired)
 
     def token_endpoint(self, request: Request) -> Response:
         """RFC 6749 section 4.4: form body, client credentials in the body or HTTP Basic."""
@@ -94,4 +101,4 @@ class YodifyAuth:
         with self._lock:
             self.issued[token] = time.monotonic() + self.ttl
             self.tokens_issued += 1
-        return Response.json({"access_token": token, "token_type": "Bearer", "expires_in": self.ttl, "scope": SCOPE})
+        return Response.json({"access_token": token, "token_type": "Bearer", "expires_in": max(1, int(self.advertised_ttl)), "scope": SCOPE})
