@@ -33,8 +33,8 @@ def assert_complete(server, output, streams=None) -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize(
     "options",
-    [{}, {"first_page": 0}, {"envelope_everywhere": True}, {"first_page": 0, "envelope_everywhere": True, "scale": 2}],
-    ids=["page1-documented-shapes", "page0-documented-shapes", "page1-envelopes", "page0-envelopes-scale2"],
+    [{}, {"first_page": 0}, {"first_page": 0, "envelope_everywhere": True}],
+    ids=["page1-documented-shapes", "page0-documented-shapes", "page0-envelopes-everywhere"],
 )
 def test_full_refresh_counts_match_sandbox_under_every_reading(options, yod):
     with running_sandbox("yodify", **options) as server:
@@ -115,10 +115,12 @@ def test_token_dropped_early_by_the_server_is_refreshed_on_its_401(yod):
         assert server.api.auth.rejected_expired >= 1 and server.api.auth.tokens_issued >= 2
 
 
-@pytest.mark.parametrize("faults", [["429:3:0", "500:7"], ["truncate:5", "html:6:503", "drop:11"]], ids=["429-500", "broken-bodies"])
-def test_faults_lose_and_duplicate_nothing(faults, yod):
+def test_faults_lose_and_duplicate_nothing(yod):
+    # 429 "API call quota exceeded" (Retry-After 0), 5xx, half bodies, HTML pages, dropped connections
+    faults = ["429:5:0", "500:7", "truncate:9", "html:13:503", "drop:11"]
     with running_sandbox("yodify", faults=faults) as server:
         config = yod.token_config(server, retry_backoff_factor=0.05)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config))
         assert_complete(server, output)
-        assert any(r["status"] != 200 for r in server.api_requests("/api/v1/"))
+        statuses = {r["status"] for r in server.api_requests("/api/v1/")}
+        assert {0, 429, 500} <= statuses  # 0: a dropped connection
