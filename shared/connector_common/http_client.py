@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping
 
 import requests
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, update_secrets
+from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets, filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 log = logging.getLogger("airbyte")
@@ -114,7 +114,7 @@ class StaticToken(TokenProvider):
     credential_hint: str = "credentials.access_token"
 
     def __post_init__(self) -> None:
-        update_secrets([self.access_token])
+        add_to_secrets(self.access_token)
 
     def token(self, session: requests.Session) -> str:
         return self.access_token
@@ -148,7 +148,7 @@ class ClientCredentials(TokenProvider):
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
-        update_secrets([client_secret])
+        add_to_secrets(client_secret)
 
     @property
     def refreshable(self) -> bool:
@@ -163,7 +163,7 @@ class ClientCredentials(TokenProvider):
             if self._token and time.monotonic() < self._expires_at:
                 return self._token
             self._token, lifetime = self._fetch(session)
-            update_secrets([self._token])
+            add_to_secrets(self._token)
             self._expires_at = time.monotonic() + max(0.0, lifetime - self.expiry_margin)
             return self._token
 

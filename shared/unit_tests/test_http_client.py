@@ -192,3 +192,14 @@ def test_logs_never_carry_the_token(caplog):
             c.get("/x", params={"a": 1})
         assert caplog.records
         assert "tok-secret-123" not in caplog.text
+
+
+def test_token_providers_add_to_the_secret_filter_without_dropping_config_secrets():
+    from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, update_secrets
+
+    update_secrets(["config-secret-1"])
+    StaticToken("static-secret-2")
+    ClientCredentials("http://127.0.0.1:9/token", "cid", "client-secret-3")
+    text = filter_secrets("config-secret-1 static-secret-2 client-secret-3")
+    assert "secret-1" not in text and "secret-2" not in text and "secret-3" not in text
+    update_secrets([])
