@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from connector_common.testing import running_sandbox as serve
-from supplier_sandbox.apis.yodify.auth import CLIENT_ID, CLIENT_SECRET, STATIC_TOKEN
+from supplier_sandbox.apis.yodify.auth import CLIENT_ID, CLIENT_SECRET, NO_SCOPE_TOKEN, STATIC_TOKEN
 
 H = {"Authorization": f"Bearer {STATIC_TOKEN}", "Accept": "application/json"}
 
@@ -68,6 +68,8 @@ def test_created_and_since_id_filters(server):
 def test_auth_static_oauth_and_expiry():
     with serve("yodify", token_ttl=1) as s:
         assert requests.get(s.url + "/api/v1/Accounts").status_code == 401
+        forbidden = requests.get(s.url + "/api/v1/Accounts", headers={"Authorization": f"Bearer {NO_SCOPE_TOKEN}"})
+        assert forbidden.status_code == 403 and forbidden.content == b""
         bad = requests.post(s.url + "/connect/token", data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": "nope"})
         assert bad.status_code == 401
         token = requests.post(s.url + "/connect/token", data={"grant_type": "client_credentials", "client_id": CLIENT_ID,

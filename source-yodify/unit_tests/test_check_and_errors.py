@@ -31,6 +31,17 @@ def test_wrong_token_fails_check_with_a_sentence_and_no_traceback(yod):
         assert "not-a-token" not in result.stdout + result.stderr
 
 
+def test_forbidden_token_fails_with_a_sentence(yod):
+    from supplier_sandbox.apis.yodify.auth import NO_SCOPE_TOKEN
+
+    with running_sandbox("yodify") as server:
+        config = yod.token_config(server, token=NO_SCOPE_TOKEN)
+        output = read(MANIFEST, config, catalog_for(MANIFEST, config, ["carriers"]), expecting_exception=True)
+        message = output.errors[0].trace.error.message
+        assert message.startswith("Yodify refused access to http://127.0.0.1") and "lacks the `yodify` scope" in message
+        assert output.errors[0].trace.error.failure_type.value == "config_error"
+
+
 def test_wrong_client_secret_fails_check_clearly(yod):
     with running_sandbox("yodify") as server:
         result = run_cli("source-yodify", "check", config=yod.oauth_config(server, secret="wrong-secret"))

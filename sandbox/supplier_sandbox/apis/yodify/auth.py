@@ -18,6 +18,8 @@ from ...http import Request, Response
 
 TOKEN_PATH = "/connect/token"
 STATIC_TOKEN = "yodify-sandbox-token"
+# a valid token without the `yodify` scope: every API route answers 403 with no body, as documented
+NO_SCOPE_TOKEN = "yodify-sandbox-noscope-token"
 CLIENT_ID = "yodify-sandbox-client"
 CLIENT_SECRET = "yodify-sandbox-secret"
 SCOPE = "yodify"
@@ -69,6 +71,8 @@ class YodifyAuth:
         if scheme.lower() == "bearer" and token:
             if token in self.static_tokens:
                 return None
+            if token == NO_SCOPE_TOKEN:
+                return Response(403, b"", {})
             with self._lock:
                 expiry = self.issued.get(token)
                 if expiry is not None and time.monotonic() < expiry:
