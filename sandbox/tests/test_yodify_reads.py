@@ -89,3 +89,11 @@ def test_mutate_changes_orders_and_skus(server):
     server.api.mutate({"stream": "orders", "id": 7, "set": {"order_status": "Shipped"}})
     assert get(server, "/Orders/7").json()["order_status"] == "Shipped"
     assert get(server, "/Orders/99999").status_code == 400
+
+
+def test_quota_answers_a_bare_429():
+    with serve("yodify", quota=(2, 60)) as s:
+        statuses = [get(s, "/Carriers").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        last = get(s, "/Carriers")
+        assert last.content == b"" and "Retry-After" not in last.headers

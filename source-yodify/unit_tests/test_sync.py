@@ -124,3 +124,12 @@ def test_faults_lose_and_duplicate_nothing(yod):
         assert_complete(server, output)
         statuses = {r["status"] for r in server.api_requests("/api/v1/")}
         assert {0, 429, 500} <= statuses  # 0: a dropped connection
+
+
+def test_api_call_quota_429_without_retry_after_loses_nothing(yod):
+    # the documented 429 has no body and no Retry-After: the connector backs off and tries again
+    with running_sandbox("yodify", quota=(8, 0.5)) as server:
+        config = yod.token_config(server, retry_backoff_factor=0.1)
+        output = read(MANIFEST, config, catalog_for(MANIFEST, config))
+        assert_complete(server, output)
+        assert server.api.quota_rejections > 0

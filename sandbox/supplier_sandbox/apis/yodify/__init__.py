@@ -14,10 +14,14 @@ Options (where the docs leave room, the sandbox can serve each reading):
 - `token_ttl`: lifetime in seconds of OAuth tokens from the token endpoint (default 3600);
   `token_ttl_advertised`: the `expires_in` it reports (default: the same; larger simulates a
   server that drops tokens early, answering 401 with `WWW-Authenticate: ... The token expired`).
+- `quota`: `(calls, seconds)`, a sliding-window API call quota answered with a bare 429 (as
+  documented: no body, no Retry-After); default none.
 """
 
 from __future__ import annotations
 
+import collections
+import time
 from typing import Any
 
 from ...api import SupplierApi
@@ -32,13 +36,17 @@ class YodifyApi(SupplierApi):
     base_path = ""  # the docs name no host; paths are /api/v1/...
 
     def __init__(self, first_page: int = 1, envelope_everywhere: bool = False, token_ttl: float = 3600,
-                 token_ttl_advertised: int | None = None, **kwargs):
+                 token_ttl_advertised: int | None = None, quota: tuple[int, float] | None = None, **kwargs):
         super().__init__(**kwargs)
         if first_page not in (0, 1):
             raise ValueError("first_page must be 0 or 1")
         self.first_page = first_page
         self.envelope_everywhere = envelope_everywhere
         self.store = YodifyStore(self.scale, self.seed, self.now)
+        # (calls, seconds): past `calls` API calls in a sliding `seconds`, 429 "API call quota exceeded"
+        self.quota = quota
+        self._calls: collections.deque[float] = collections.deque()
+        self.quota_rejections = 0
         self.auth = YodifyAuth(ttl=token_ttl, advertised_ttl=token_ttl_advertised)
         self.router.add("POST", TOKEN_PATH, self.auth.token_endpoint)
         reads.register(self)
@@ -52,7 +60,19 @@ class YodifyApi(SupplierApi):
     def authenticate(self, request: Request) -> Response | None:
         if request.path == TOKEN_PATH:
             return None
-        return self.auth.check(request)
+        denied = self.auth.check(request)
+        if denied is None and self.quota:
+            calls, seconds = self.quota
+            now = time.monotonic()
+            with self.lock:
+                while self._calls and now - self._calls[0] > seconds:
+                    self._calls.popleft()
+                if len(self._calls) >= calls:
+                    self.quota_rejections += 1
+                    # documented: "429 Too Many Requests - API call quota exceeded.", no body, no headers
+                    return Response(429, b"", {})
+                self._calls.append(now)
+        return denied
 
     def counts(self) -> dict[str, int]:
         st = self.store
