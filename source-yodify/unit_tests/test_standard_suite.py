@@ -1,18 +1,26 @@
 """The CDK's standard source tests (spec, check, discover, read) against the Yodify sandbox.
 
-The suite's pytest hooks are normally a plugin registered at the repo root; they are imported
-here instead (pytest honours a module's own `pytest_generate_tests` and fixtures), and the two
-image options the root does not register default to None.
+The suite's pytest hooks are a plugin the repo root registers (`conftest.py`). Where it is not
+registered (this branch before it met main), this module parametrizes the scenarios itself and the
+image options default to None; where it is, the module defers to it.
 """
 
 import pytest
 from airbyte_cdk.test.standard_tests import DeclarativeSourceTestSuite
-from airbyte_cdk.test.standard_tests.pytest_hooks import (  # noqa: F401 - used by pytest
-    pytest_generate_tests,
-    read_from_streams,
-)
+from airbyte_cdk.test.standard_tests import pytest_hooks
+from airbyte_cdk.test.standard_tests.pytest_hooks import read_from_streams  # noqa: F401 - a fixture
 
 from connector_common.testing import SandboxScenarios
+
+
+def _plugin_registered(config: pytest.Config) -> bool:
+    manager = config.pluginmanager
+    return manager.has_plugin(pytest_hooks.__name__) or manager.is_registered(pytest_hooks)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if not _plugin_registered(metafunc.config):
+        pytest_hooks.pytest_generate_tests(metafunc)
 
 
 @pytest.fixture
