@@ -1,0 +1,3 @@
+from .destination import DestinationYodify
+
+__all__ = ["DestinationYodify"]

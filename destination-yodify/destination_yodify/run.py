@@ -1,5 +1,11 @@
 import sys
 
+from .destination import DestinationYodify
+
 
 def run() -> None:
-    sys.exit("destination-yodify is not built yet")
+    DestinationYodify().run(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    run()

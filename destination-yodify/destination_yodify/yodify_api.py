@@ -1,0 +1,302 @@
+"""The Yodify endpoints the destination uses, and the lookups that make its writes exactly-once.
+
+The API has no idempotency key, no upsert and no filter on `order_number`, `sku_identifier` or
+`client_identifier`. Every lookup here is therefore built from documented list endpoints:
+
+- orders:     `GET /api/v1/Orders?CreatedOnMin&CreatedOnMax&SinceId&Limit=100` (bare array),
+              scanned per created-date window and indexed by `order_number` / `client_identifier`;
+- shipments:  `GET /api/v1/orders/{orderId}/shipments?SinceId&Limit=100` (envelope), per order,
+              indexed by `tracking_number` / `client_identifier`;
+- SKUs:       `GET /api/v1/SKUs?SinceId&Limit=100` (envelope), indexed by `sku_identifier`;
+- carriers:   `GET /api/v1/Carriers` (bare array), matched on `slug` or `name`;
+- addresses:  `GET /api/v1/Addresses?Page&Limit=100` (envelope), indexed by `client_identifier`.
+
+Paging uses `SinceId` (keyset, the largest id seen) wherever the doc offers it, so the undocumented
+page base (0 or 1) never matters; where only `Page` exists, pages are walked from 0 and de-duplicated
+by id, which is right under either base. Both list shapes (bare array, `{data, has_more}` envelope)
+are accepted everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterator
+
+from connector_common.http_client import ApiError, HttpClient
+
+API = "/api/v1"
+PAGE = 100
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_dt(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def rows(body: Any) -> tuple[list[dict], bool | None]:
+    """Records and `has_more` (None when the shape has no such flag) from either list shape."""
+    if isinstance(body, list):
+        return body, None
+    if isinstance(body, dict):
+        data = body.get("data")
+        return (data if isinstance(data, list) else []), body.get("has_more")
+    return [], None
+
+
+def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
+    """Every record of a list that takes `SinceId`: ask for ids after the largest one seen."""
+    since: int | None = None
+    seen: set[Any] = set()
+    while True:
+        query = dict(params or {}, Limit=PAGE)
+        if since is not None:
+            query["SinceId"] = since
+        page, has_more = rows(client.get(path, query))
+        fresh = [r for r in page if r.get("id") not in seen]
+        for record in fresh:
+            seen.add(record.get("id"))
+            yield record
+        if not fresh or has_more is False or (has_more is None and len(page) < PAGE):
+            return
+        since = max(int(r["id"]) for r in page if r.get("id") is not None)
+
+
+def paged(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
+    """Every record of a list that only takes `Page`: pages from 0, de-duplicated, so a 0- or 1-based API both work."""
+    seen: set[Any] = set()
+    page_no = 0
+    while True:
+        try:
+            page, has_more = rows(client.get(path, dict(params or {}, Limit=PAGE, Page=page_no)))
+        except ApiError:
+            if page_no == 0:  # an API that refuses page 0 is 1-based
+                page_no = 1
+                continue
+            raise
+        fresh = [r for r in page if r.get("id") not in seen]
+        for record in fresh:
+            seen.add(record.get("id"))
+            yield record
+        if not page or (has_more is False and page_no > 0) or (has_more is None and len(page) < PAGE and page_no > 0):
+            return
+        if not fresh and page_no > 1:
+            return
+        page_no += 1
+
+
+class OrderIndex:
+    """Existing orders by `order_number` and `client_identifier`, filled one created-date window at a time."""
+
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self.by_number: dict[str, dict] = {}
+        self.by_client_id: dict[str, dict] = {}
+        self.covered: list[tuple[datetime, datetime]] = []
+        self.everything = False
+        self.scans = 0
+        self.lock = threading.RLock()
+
+    def add(self, order: dict) -> None:
+        with self.lock:
+            if order.get("order_number"):
+                self.by_number[order["order_number"]] = order
+            if order.get("client_identifier"):
+                self.by_client_id[order["client_identifier"]] = order
+
+    def find(self, order_number: str | None, client_identifier: str | None) -> dict | None:
+        with self.lock:
+            if order_number:
+                return self.by_number.get(order_number)
+            if client_identifier:
+                return self.by_client_id.get(client_identifier)
+            return None
+
+    def _uncovered(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        gaps = [(start, end)]
+        for c_start, c_end in self.covered:
+            nxt = []
+            for g_start, g_end in gaps:
+                if c_end <= g_start or c_start >= g_end:
+                    nxt.append((g_start, g_end))
+                    continue
+                if g_start < c_start:
+                    nxt.append((g_start, c_start))
+                if c_end < g_end:
+                    nxt.append((c_end, g_end))
+            gaps = nxt
+        return gaps
+
+    def ensure(self, start: datetime, end: datetime, force: bool = False) -> None:
+        """Make sure every order created in [start, end] is indexed (`force`: scan again even if it was)."""
+        with self.lock:
+            if self.everything and not force:
+                return
+            gaps = [(start, end)] if force else self._uncovered(start, end)
+            for g_start, g_end in gaps:
+                self.scans += 1
+                for order in keyset(self.client, f"{API}/Orders", {"CreatedOnMin": iso(g_start), "CreatedOnMax": iso(g_end)}):
+                    self.add(order)
+                self.covered.append((g_start, g_end))
+
+    def ensure_everything(self) -> None:
+        """Index every order (no created-date filter): the fallback when a record names no date."""
+        with self.lock:
+            if self.everything:
+                return
+            self.scans += 1
+            for order in keyset(self.client, f"{API}/Orders"):
+                self.add(order)
+            self.everything = True
+
+
+class ShipmentIndex:
+    """Existing shipments of each order, by `tracking_number` and `client_identifier`."""
+
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self.orders: dict[int, dict[str, dict]] = {}
+        self.lock = threading.RLock()
+
+    @staticmethod
+    def keys(shipment: dict) -> list[str]:
+        out = []
+        if shipment.get("tracking_number"):
+            out.append("t:" + str(shipment["tracking_number"]))
+        if shipment.get("client_identifier"):
+            out.append("c:" + str(shipment["client_identifier"]))
+        return out
+
+    def load(self, order_id: int, force: bool = False) -> dict[str, dict]:
+        with self.lock:
+            if force or order_id not in self.orders:
+                index: dict[str, dict] = {}
+                for shipment in keyset(self.client, f"{API}/orders/{order_id}/shipments"):
+                    for key in self.keys(shipment):
+                        index[key] = shipment
+                self.orders[order_id] = index
+            return self.orders[order_id]
+
+    def find(self, order_id: int, tracking_number: str | None, client_identifier: str | None, force: bool = False) -> dict | None:
+        index = self.load(order_id, force=force)
+        if tracking_number and "t:" + tracking_number in index:
+            return index["t:" + tracking_number]
+        if client_identifier and "c:" + client_identifier in index:
+            return index["c:" + client_identifier]
+        return None
+
+    def add(self, order_id: int, shipment: dict) -> None:
+        with self.lock:
+            index = self.orders.setdefault(order_id, {})
+            for key in self.keys(shipment):
+                index[key] = shipment
+
+
+class SkuIndex:
+    """SKU ids by `sku_identifier`; a miss re-reads only SKUs newer than the last one seen."""
+
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self.ids: dict[str, int] = {}
+        self.max_id: int | None = None
+        self.loaded = False
+        self.lock = threading.Lock()
+
+    def _read(self, params: dict[str, Any]) -> None:
+        since = params.get("SinceId")
+        query: dict[str, Any] = {}
+        records = keyset(self.client, f"{API}/SKUs", query) if since is None else _after(self.client, f"{API}/SKUs", since)
+        for sku in records:
+            if sku.get("sku_identifier"):
+                self.ids[str(sku["sku_identifier"])] = int(sku["id"])
+            if sku.get("id") is not None:
+                self.max_id = max(self.max_id or 0, int(sku["id"]))
+
+    def lookup(self, sku_identifier: str) -> int | None:
+        with self.lock:
+            if not self.loaded:
+                self._read({})
+                self.loaded = True
+                return self.ids.get(sku_identifier)
+            if sku_identifier in self.ids:
+                return self.ids[sku_identifier]
+            self._read({"SinceId": self.max_id or 0})
+            return self.ids.get(sku_identifier)
+
+
+def _after(client: HttpClient, path: str, since: int) -> Iterator[dict]:
+    """Keyset listing starting after `since`."""
+    last = since
+    while True:
+        page, has_more = rows(client.get(path, {"Limit": PAGE, "SinceId": last}))
+        fresh = [r for r in page if r.get("id") is not None and int(r["id"]) > last]
+        yield from fresh
+        if not fresh or has_more is False or (has_more is None and len(page) < PAGE):
+            return
+        last = max(int(r["id"]) for r in fresh)
+
+
+class Carriers:
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self.by_key: dict[str, dict] | None = None
+        self.lock = threading.Lock()
+
+    def match(self, value: str) -> dict | None:
+        with self.lock:
+            if self.by_key is None:
+                self.by_key = {}
+                for carrier in paged(self.client, f"{API}/Carriers"):
+                    for field in ("slug", "name"):
+                        if carrier.get(field):
+                            self.by_key[str(carrier[field]).lower()] = carrier
+        return self.by_key.get((value or "").strip().lower())
+
+    def known(self) -> list[str]:
+        return sorted({c.get("slug") or c.get("name") for c in (self.by_key or {}).values()})
+
+
+class AddressIndex:
+    """The account's addresses by `client_identifier` (the list has no filter, so it is read once)."""
+
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self.by_client_id: dict[str, dict] | None = None
+        self.lock = threading.RLock()
+
+    def load(self, force: bool = False) -> dict[str, dict]:
+        with self.lock:
+            if force or self.by_client_id is None:
+                self.by_client_id = {}
+                for address in paged(self.client, f"{API}/Addresses"):
+                    if address.get("client_identifier"):
+                        self.by_client_id[str(address["client_identifier"])] = address
+            return self.by_client_id
+
+    def find(self, client_identifier: str, force: bool = False) -> dict | None:
+        return self.load(force).get(client_identifier)
+
+    def add(self, address: dict) -> None:
+        with self.lock:
+            if self.by_client_id is not None and address.get("client_identifier"):
+                self.by_client_id[str(address["client_identifier"])] = address
+
+
+def window(moment: datetime, margin: timedelta) -> tuple[datetime, datetime]:
+    return moment - margin, moment + margin
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
