@@ -33,4 +33,10 @@ SOURCES: dict[str, SandboxedConnector] = {
                      "base_url": url, "start_date": "2025-01-01"},
         ("vxl-sandbox-token-5f2c",),
     ),
+    "yodify": SandboxedConnector(
+        "source-yodify", "yodify",
+        lambda url: {"base_url": url, "credentials": {"auth_type": "access_token", "access_token": "yodify-sandbox-token"},
+                     "start_date": "2020-01-01T00:00:00Z"},
+        ("yodify-sandbox-token",),
+    ),
 }
