@@ -6,7 +6,8 @@
 PYTHON ?= python3.11
 UV_VERSION ?= 0.13.9
 UV := .tools/bin/uv
-PYTEST_ARGS ?=
+# two workers: the machines have two cores, and every test brings up its own sandbox on a free port
+PYTEST_ARGS ?= -n 2
 
 .PHONY: setup demo test bench clean
 
