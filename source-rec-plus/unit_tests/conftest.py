@@ -1,7 +1,6 @@
 """Fixtures for the REC+ tests. (Tests import nothing from here: pytest runs in importlib mode,
 where conftest modules are not importable, so shared values are fixtures.)"""
 
-import logging
 from pathlib import Path
 
 import pytest
@@ -34,8 +33,3 @@ def sandbox():
     with running_sandbox("rec-plus") as server:
         yield server
 
-
-@pytest.fixture(autouse=True)
-def _quiet_cdk_debug_logs():
-    # the entrypoint wrapper prints every response body at DEBUG; the assertions don't need them
-    logging.getLogger("airbyte").setLevel(logging.INFO)
