@@ -24,8 +24,9 @@ demo: setup
 test: setup
 	.venv/bin/pytest $(PYTEST_ARGS)
 
+# each benchmark prints its numbers; bench/RESULTS.md records them with the machine and date
 bench: setup
-	.venv/bin/python -m bench
+	for b in bench/*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
 
 clean:
 	rm -rf .venv .tools demo/output
