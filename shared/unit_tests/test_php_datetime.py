@@ -44,3 +44,10 @@ def test_already_iso_values_pass():
     record = {"updated_at": "2024-01-01T00:00:00+00:00"}
     PhpDateTimeToIso(parameters={}, fields=["updated_at"]).transform(record)
     assert record == {"updated_at": "2024-01-01T00:00:00+00:00"}
+
+
+def test_fields_from_parameters():
+    record = copy.deepcopy(ORDER)
+    PhpDateTimeToIso(parameters={"php_date_fields": [["updated_at"]]}).transform(record)
+    assert record["updated_at"] == "2024-07-01T12:00:00+02:00"
+    assert record["other"] == ORDER["other"]

@@ -18,7 +18,7 @@ class PhpDateTimeToIso(RecordTransformation):
     """Replace PHP DateTime objects (`{"date", "timezone_type", "timezone"}`) with ISO 8601 strings
     carrying the offset in force in their zone at that instant (see `connector_common.dates`).
 
-    `fields` lists paths into the record; a `*` segment walks every item of a list (or every value
+    `fields` (or the stream's `$parameters.php_date_fields`, so one definition serves every stream) lists paths into the record; a `*` segment walks every item of a list (or every value
     of an object): `[["updated_at"], ["shipments", "*", "created_at"]]`. A path that is absent or
     holds something else (an ISO string, null) is left alone. Without `fields`, every PHP DateTime
     anywhere in the record is converted. A value that cannot be read (an unknown zone) becomes null
@@ -35,7 +35,8 @@ class PhpDateTimeToIso(RecordTransformation):
     config: Mapping[str, Any] | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._paths = [[p] if isinstance(p, str) else list(p) for p in self.fields or []]
+        fields = self.fields or (parameters or {}).get("php_date_fields") or []
+        self._paths = [[p] if isinstance(p, str) else list(p) for p in fields]
 
     def transform(self, record: MutableMapping[str, Any], config: Any = None, stream_state: Any = None, stream_slice: Any = None) -> None:
         if not self._paths:
