@@ -411,7 +411,7 @@ class M3WholesaleApi(SupplierApi):
     def mutate(self, payload: dict[str, Any]) -> dict[str, Any]:
         """`{"orders": [ids], "status": "shipped"}`, `{"products": [skus]}`, `{"stock": [skus]}`:
         change those records now (real time, after any earlier sync)."""
-        now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=1)
+        now = datetime.now(timezone.utc).replace(microsecond=0)
         changed: dict[str, list] = {"orders": [], "products": [], "stock": []}
         with self.lock:
             for order in self.orders:
