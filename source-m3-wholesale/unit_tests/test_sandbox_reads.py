@@ -1,0 +1,132 @@
+"""source-m3-wholesale over real HTTP against its sandbox."""
+
+from pathlib import Path
+
+import pytest
+from airbyte_cdk.models import SyncMode
+
+from connector_common.testing import catalog_for, read, records_by_stream, run_cli, running_sandbox, state_messages
+
+MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
+TOKEN = "m3-sandbox-token"
+PK = {"companies": ["code"], "addresses": ["owner_type", "owner_id", "address_type"], "orders": ["id"],
+      "order_products": ["order_id", "product_sku"], "shipments": ["shipment_id", "piece_number"],
+      "products": ["sku"], "stock": ["sku"], "categories": ["tree", "code"]}
+
+
+def config(server, **extra):
+    return {"base_url": server.url, "api_token": TOKEN, **extra}
+
+
+@pytest.mark.parametrize("options", [{}, {"categories_shape": "prefixed", "per_page_default": 7}])
+def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options):
+    with running_sandbox("m3-wholesale", **options) as server:
+        out = read(MANIFEST, config(server), catalog_for(MANIFEST, config(server)))
+        records = records_by_stream(out)
+        assert not out.errors
+        assert {k: len(v) for k, v in records.items()} == server.api.counts()
+        for stream, rows in records.items():
+            keys = [tuple(r[k] for k in PK[stream]) for r in rows]
+            assert len(keys) == len(set(keys)), stream
+        assert len(server.api_requests("/api/v1/products/")) == server.api.counts()["products"]  # one per SKU
+
+
+def test_php_dates_are_iso_with_the_zone_offset_across_dst():
+    with running_sandbox("m3-wholesale") as server:
+        out = read(MANIFEST, config(server), catalog_for(MANIFEST, config(server), ["orders", "shipments"]))
+        orders = {o["id"]: o for o in records_by_stream(out)["orders"]}
+        assert orders[12001]["updated_at"] == "2024-03-31T01:59:59+01:00"
+        assert orders[12002]["updated_at"] == "2024-03-31T03:30:00+02:00"
+        assert orders[12003]["updated_at"] == "2024-10-27T02:30:00+02:00"
+        assert orders[12004]["updated_at"] == "2024-10-27T03:30:00+01:00"
+        assert all(isinstance(s["created_at"], str) for s in records_by_stream(out)["shipments"])
+
+
+def test_status_filter_is_sent_as_php_array_and_applied():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = config(server, order_statuses=["shipped", "complete"])
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["orders", "order_products"]))
+        orders = records_by_stream(out)["orders"]
+        expected = [o for o in server.api.orders if o["status"] in ("shipped", "complete")]
+        assert len(orders) == len(expected) > 0
+        assert {o["status"] for o in orders} == {"shipped", "complete"}
+        assert "status[]=shipped" in server.api_requests("/api/v1/orders")[0]["query"]
+
+
+def test_incremental_emits_only_changed_orders_products_and_stock():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = config(server)
+        catalog = catalog_for(MANIFEST, cfg, ["orders", "order_products", "products", "stock"], SyncMode.incremental)
+        first = read(MANIFEST, cfg, catalog)
+        assert len(records_by_stream(first)["orders"]) == server.api.counts()["orders"]
+        state = state_messages(first)
+        second = read(MANIFEST, cfg, catalog, state)
+        # the client-side filter is inclusive: only the order sitting exactly on the cursor comes back
+        newest = max(records_by_stream(first)["orders"], key=lambda o: o["updated_at"])
+        assert [o["id"] for o in records_by_stream(second).get("orders", [])] in ([], [newest["id"]])
+        server.api.mutate({"orders": [12010], "status": "shipped", "products": ["0000003"], "stock": ["0000005"]})
+        third = read(MANIFEST, cfg, catalog, state_messages(second))
+        got = records_by_stream(third)
+        changed = {o["id"]: o for o in got["orders"]}
+        assert set(changed) - {newest["id"]} == {12010} and changed[12010]["status"] == "shipped"
+        assert {r["order_id"] for r in got["order_products"]} - {newest["id"]} == {12010}
+        assert "0000003" in [p["sku"] for p in got["products"]]
+        assert "0000005" in {s["sku"] for s in got["stock"]}
+        assert len(server.api_requests("/api/v1/products/")) <= 200 + 2 * len(got["products"])  # only changed SKUs re-read
+        # state advances to the emitted order, not further
+        orders_state = [s for s in state_messages(third) if s["stream"]["stream_descriptor"]["name"] == "orders"][0]
+        assert orders_state["stream"]["stream_state"]["updated_at"] == changed[12010]["updated_at"].replace("+00:00", "+0000").replace("+01:00", "+0100")
+
+
+def test_faults_lose_and_duplicate_nothing():
+    with running_sandbox("m3-wholesale", per_page_default=7, faults=["429:3:0", "500:4@/api/v1/(companies|orders)"]) as server:
+        cfg = config(server)
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies", "orders", "addresses"]))
+        records = records_by_stream(out)
+        counts = server.api.counts()
+        for stream in ("companies", "orders", "addresses"):
+            keys = [tuple(r[k] for k in PK[stream]) for r in records[stream]]
+            assert len(keys) == len(set(keys)) == counts[stream], stream
+        assert any(f["fired"] for f in server.faults.summary())
+
+
+def test_wrong_token_check_fails_readably_without_leaking():
+    with running_sandbox("m3-wholesale") as server:
+        result = run_cli("source-m3-wholesale", "check", config={"base_url": server.url, "api_token": "wrong-secret-123"})
+        status = [line for line in result.stdout.splitlines() if '"CONNECTION_STATUS"' in line]
+        assert status and '"FAILED"' in status[0] and "rejected the API token" in status[0]
+        assert "Traceback" not in status[0]
+        assert "wrong-secret-123" not in result.stdout + result.stderr
+
+
+def test_token_without_product_list_check_explains_and_other_streams_read():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = {"base_url": server.url, "api_token": "m3-no-product-list"}
+        result = run_cli("source-m3-wholesale", "check", config=cfg)
+        status = [line for line in result.stdout.splitlines() if '"CONNECTION_STATUS"' in line][0]
+        assert '"FAILED"' in status and "lacks the PRODUCT_LIST feature" in status
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies", "orders", "products", "stock"]), expecting_exception=True)
+        records = records_by_stream(out)
+        assert len(records["companies"]) == server.api.counts()["companies"]
+        assert len(records["orders"]) == server.api.counts()["orders"]
+        assert len(records["stock"]) == server.api.counts()["stock"]
+        assert "products" not in records
+        assert any("PRODUCT_LIST" in (e.trace.error.message or "") for e in out.errors)
+
+
+def test_read_via_cli_never_prints_the_token():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = config(server)
+        result = run_cli("source-m3-wholesale", "read", config=cfg, catalog=catalog_for(MANIFEST, cfg, ["companies", "stock"]))
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert '"RECORD"' in result.stdout
+        assert TOKEN not in result.stdout + result.stderr
+
+
+def test_stock_colour_option_and_flat_list():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = config(server, stock_kind="color")
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["stock"]))
+        stock = records_by_stream(out)["stock"]
+        assert len(stock) == server.api.counts()["stock"] and {s["stock"] for s in stock} <= {"red", "green"}
+        assert server.api_requests("/api/v1/stock/")[0]["path"] == "/api/v1/stock/color"
