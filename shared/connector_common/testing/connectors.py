@@ -39,4 +39,9 @@ SOURCES: dict[str, SandboxedConnector] = {
                      "start_date": "2020-01-01T00:00:00Z"},
         ("yodify-sandbox-token",),
     ),
+    "m3_wholesale": SandboxedConnector(
+        "source-m3-wholesale", "m3-wholesale",
+        lambda url: {"base_url": url, "api_token": "m3-sandbox-token"},
+        ("m3-sandbox-token",),
+    ),
 }
