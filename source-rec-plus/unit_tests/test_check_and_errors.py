@@ -3,28 +3,23 @@
 import base64
 import json
 
-from airbyte_cdk.test import entrypoint_wrapper
 
 from connector_common.testing import catalog_for, check, connection_status, read, run_cli
 
 
-def status_message(output):
-    return connection_status(output)
-
-
 def test_check_succeeds_with_full_api_credentials(sandbox, manifest, config_for, creds):
-    assert status_message(check(manifest, config_for(sandbox)))[0] == "SUCCEEDED"
+    assert connection_status(check(manifest, config_for(sandbox)))[0] == "SUCCEEDED"
 
 
 def test_wrong_password_fails_check_with_a_sentence(sandbox, manifest, config_for, creds):
-    state, message = status_message(check(manifest, config_for(sandbox, password="wrong")))
+    state, message = connection_status(check(manifest, config_for(sandbox, password="wrong")))
     assert state == "FAILED"
     assert "rejected the API username and password" in message and "Admin > API Accounts" in message
     assert "Traceback" not in message
 
 
 def test_public_key_is_explained(sandbox, manifest, config_for, creds):
-    state, message = status_message(check(manifest, config_for(sandbox, username=creds['public_key'], password="")))
+    state, message = connection_status(check(manifest, config_for(sandbox, username=creds['public_key'], password="")))
     assert state == "FAILED"
     assert "Public API key" in message and "Full API Access username and password" in message
 
