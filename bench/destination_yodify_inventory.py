@@ -23,16 +23,9 @@ from pathlib import Path
 
 import requests
 
+from connector_common.testing import sandbox_process
+
 BIN = Path(sys.executable).parent
-
-
-def start_sandbox(scale: int, latency_ms: int, faults: list[str]) -> tuple[subprocess.Popen, str]:
-    args = [str(BIN / "sandbox"), "yodify", "--port", "0", "--scale", str(scale), "--latency-ms", str(latency_ms)]
-    for fault in faults:
-        args += ["--fault", fault]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-    url = proc.stdout.readline().strip()
-    return proc, url
 
 
 def sku_identifiers(url: str, n: int) -> list[str]:
@@ -82,8 +75,7 @@ def main() -> None:
     parser.add_argument("--fault", action="append", default=[], help="sandbox fault spec, e.g. 429:50:1")
     args = parser.parse_args()
     scale = max(1, -(-args.records // 67))  # ~68 SKUs per scale unit: one distinct SKU per record
-    proc, url = start_sandbox(scale, args.latency_ms, args.fault)
-    try:
+    with sandbox_process("yodify", scale=scale, latency_ms=args.latency_ms, faults=args.fault) as url:
         identifiers = sku_identifiers(url, args.records)
         assert len(identifiers) == args.records, f"only {len(identifiers)} SKUs at scale {scale}"
         results = []
@@ -101,9 +93,6 @@ def main() -> None:
         if base:
             for r in results:
                 print(f"concurrency {r['concurrency']:>3}: {r['records_per_s']:>8.1f} records/s  ({r['records_per_s'] / base['records_per_s']:.1f}x sequential)")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

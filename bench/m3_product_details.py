@@ -1,38 +1,71 @@
 """Benchmark: M3 Wholesale product details, one request per SKU, read concurrently by the CDK.
 
-5,000 SKUs (sandbox scale 25), 50 ms latency on every request. Ideal = 5,000 x 50 ms / concurrency;
-the issue's bar is 2x the ideal. Run: .venv/bin/python bench/m3_product_details.py [concurrency ...]
+5,000 SKUs (sandbox scale 25), 50 ms latency on every request. The sandbox runs as its own
+process and the connector as its console script (`source-m3-wholesale read`, stdout to a file),
+as on the platform. Ideal = SKUs x latency / concurrency; the issue's bar is 2x the ideal.
+
+    .venv/bin/python bench/m3_product_details.py [--latency-ms 50] [--scale 25] [concurrency ...]
 """
 
 from __future__ import annotations
 
-import logging
+import argparse
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox
+import requests
 
-MANIFEST = Path(__file__).resolve().parents[1] / "source-m3-wholesale" / "manifest.yaml"
-LATENCY_MS = 50
+from connector_common.testing import sandbox_process
+
+BIN = Path(sys.executable).parent
+TOKEN = "m3-sandbox-token"
+CATALOG = {"streams": [{"stream": {"name": "products", "json_schema": {}, "supported_sync_modes": ["full_refresh", "incremental"]},
+                        "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
 
 
-def run(concurrency: int) -> dict:
-    with running_sandbox("m3-wholesale", scale=25, latency_ms=LATENCY_MS) as server:
-        config = {"base_url": server.url, "api_token": "m3-sandbox-token", "detail_concurrency": concurrency}
-        catalog = catalog_for(MANIFEST, config, ["products"])
-        started = time.monotonic()
-        out = read(MANIFEST, config, catalog)
-        elapsed = time.monotonic() - started
-        skus = server.api.counts()["products"]
-        details = len(server.api_requests("/api/v1/products/"))
-        records = len(records_by_stream(out).get("products", []))
-    ideal = skus * LATENCY_MS / 1000 / concurrency
+def child_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(url: str, concurrency: int, latency_ms: int) -> dict:
+    before = len(requests.get(f"{url}/_sandbox/requests", timeout=60).json())
+    with tempfile.TemporaryDirectory() as tmp:
+        config, catalog, out = Path(tmp, "config.json"), Path(tmp, "catalog.json"), Path(tmp, "out.jsonl")
+        config.write_text(json.dumps({"base_url": url, "api_token": TOKEN, "detail_concurrency": concurrency}))
+        catalog.write_text(json.dumps(CATALOG))
+        cpu, started = child_cpu_seconds(), time.monotonic()
+        with out.open("w") as stdout:
+            result = subprocess.run([str(BIN / "source-m3-wholesale"), "read", "--config", str(config), "--catalog", str(catalog)],
+                                    stdout=stdout, stderr=subprocess.PIPE, text=True)
+        elapsed, cpu = time.monotonic() - started, child_cpu_seconds() - cpu
+        if result.returncode != 0:
+            raise SystemExit(f"read failed:\n{out.read_text()[-3000:]}\n{result.stderr[-3000:]}")
+        records = sum(1 for line in out.open() if line.startswith('{"type":"RECORD"'))
+    log = requests.get(f"{url}/_sandbox/requests", timeout=60).json()[before:]
+    details = sum(1 for r in log if r["path"].startswith("/api/v1/products/"))
+    skus = requests.get(f"{url}/_sandbox/counts", timeout=60).json()["products"]
+    ideal = skus * latency_ms / 1000 / concurrency
     return {"concurrency": concurrency, "skus": skus, "records": records, "detail_requests": details,
-            "seconds": round(elapsed, 1), "ideal": round(ideal, 1), "ratio": round(elapsed / ideal, 2)}
+            "seconds": round(elapsed, 1), "connector_cpu_s": round(cpu, 1), "ideal": round(ideal, 1),
+            "ratio": round(elapsed / ideal, 2) if ideal else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("concurrency", type=int, nargs="*", default=[10])
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--scale", type=int, default=25, help="200 SKUs per scale unit")
+    args = parser.parse_args()
+    with sandbox_process("m3-wholesale", scale=args.scale, latency_ms=args.latency_ms) as url:
+        for concurrency in args.concurrency:
+            print(json.dumps(run(url, concurrency, args.latency_ms)), flush=True)
 
 
 if __name__ == "__main__":
-    logging.disable(logging.INFO)
-    for level in [int(a) for a in sys.argv[1:]] or [10]:
-        print(run(level), flush=True)
+    main()

@@ -4,7 +4,7 @@ A fault is written `KIND:EVERY[:ARG][@PATH_REGEX]` and hits every EVERY-th reque
 matches PATH_REGEX (all API paths by default; `/_sandbox` admin paths never count):
 
     429:3:2        answer 429 with `Retry-After: 2` (ARG, default 1 second)
-    500:7          answer that 5xx status (any of 500-599) with a JSON error body
+    500:7          answer that status (any of 400-599 but 429) with a JSON error body
     slow:5:1500    wait ARG milliseconds before answering (to trip client timeouts)
     truncate:4     send the headers of the full body but only half of it, then close
     html:6[:503]   answer an HTML error page with status ARG (default 503) instead of JSON
@@ -39,7 +39,7 @@ class Fault:
         if len(parts) < 2 or len(parts) > 3:
             raise ValueError(f"fault {spec!r}: expected KIND:EVERY[:ARG][@PATH_REGEX]")
         kind = parts[0].lower()
-        if kind not in KINDS and not (kind.isdigit() and 500 <= int(kind) <= 599):
+        if kind not in KINDS and not (kind.isdigit() and 400 <= int(kind) <= 599):
             raise ValueError(f"fault {spec!r}: unknown kind {kind!r}")
         every = int(parts[1])
         if every < 1:

@@ -20,6 +20,7 @@ import socket
 import threading
 import time
 import traceback
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -71,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         pre = self._pre_handler_fault(kinds)
-        if pre is not None and pre.status != 429 and sandbox.error_retry_after is not None:
+        if pre is not None and not 400 <= pre.status < 500 and sandbox.error_retry_after is not None:
             pre.headers["Retry-After"] = str(sandbox.error_retry_after)
         if pre is not None:
             sandbox.record(request, pre.status)
@@ -94,7 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         for kind, fault in kinds.items():
             if kind.isdigit():
-                return Response.json({"error": "Server Error", "status": int(kind)}, status=int(kind))
+                status = HTTPStatus(int(kind))
+                return Response.json({"error": status.phrase, "message": f"{status.phrase} (sandbox fault)", "status": status.value}, status=status.value)
         if "html" in kinds:
             return Response.text(HTML_ERROR_PAGE, status=kinds["html"].arg or 503, content_type="text/html")
         return None
@@ -151,7 +153,7 @@ class SandboxServer:
     ) -> None:
         self.api = api
         self.latency_ms = latency_ms
-        # When set, injected 5xx and HTML faults carry `Retry-After` too (fast fault tests).
+        # When set, injected 5xx and HTML faults (not 4xx) carry `Retry-After` too (fast fault tests).
         self.error_retry_after = error_retry_after
         self.faults = FaultPlan.parse(faults)
         self.requests: collections.deque[dict] = collections.deque(maxlen=200_000)

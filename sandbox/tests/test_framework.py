@@ -70,6 +70,15 @@ def test_5xx_html_and_path_filter(server):
     assert html.status_code == 503 and html.headers["Content-Type"].startswith("text/html")
 
 
+def test_client_error_fault_on_one_record_without_retry_after():
+    with SandboxServer(EchoApi(), faults=["422:1@/items/3$", "500:1@/items/4$"], error_retry_after=2) as server:
+        assert get(server, "/api/items/2").status_code == 200
+        refused = get(server, "/api/items/3")
+        assert refused.status_code == 422 and refused.json()["message"].startswith("Unprocessable")
+        assert "Retry-After" not in refused.headers  # a 4xx is not worth retrying: no hint to
+        assert get(server, "/api/items/4").headers["Retry-After"] == "2"
+
+
 def test_truncated_body_is_not_valid_json(server):
     server.set_faults(["truncate:1"])
     with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError, json.JSONDecodeError, requests.exceptions.JSONDecodeError)):
@@ -103,9 +112,10 @@ def test_admin_endpoints_are_never_faulted(server):
 
 def test_fault_specs_are_validated():
     assert Fault.parse("429:3:2@/orders").path.pattern == "/orders"
-    for bad in ["429", "teapot:1", "500:0", "404:1"]:
+    for bad in ["429", "teapot:1", "500:0", "399:1", "600:1"]:
         with pytest.raises(ValueError):
             Fault.parse(bad)
+    assert Fault.parse("422:1@/products/1$").kind == "422"  # a client error on one record's request
     assert FaultPlan.parse(None).faults == []
 
 

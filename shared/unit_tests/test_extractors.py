@@ -1,9 +1,12 @@
+"""connector_common.components.extractors: envelopes, embedded objects, key/value maps, and the
+whole-body reading they share (a bare array is never mistaken for an envelope)."""
+
 import json
 
 import pytest
 import requests
 
-from connector_common.components.extractors import EmbeddedObjectsExtractor, EnvelopeListExtractor
+from connector_common.components.extractors import EmbeddedObjectsExtractor, EnvelopeListExtractor, KeyValueExtractor
 
 
 def response(body) -> requests.Response:
@@ -23,17 +26,25 @@ def test_envelope_prefers_the_named_key_then_the_only_list():
     assert list(named.extract_records(response({"count": 0}))) == []
 
 
+def test_a_one_item_bare_array_is_a_record_not_an_envelope():
+    # the CDK's JsonDecoder would hand over the item alone, and its `data` list would look like records
+    body = [{"id": 1, "data": [{"id": "not a record"}]}]
+    assert list(EnvelopeListExtractor(config={}, parameters={}, field_names=["data"]).extract_records(response(body))) == body
+    extractor = EmbeddedObjectsExtractor(parameters={}, sources=[{"envelope_keys": ["data"], "objects": {"a": "address"}, "parent_fields": {"id": "id"}}])
+    assert list(extractor.extract_records(response([{"id": 1, "address": {"x": 1}, "data": [{"id": 2, "address": {"x": 2}}]}]))) == [{"x": 1, "id": 1}]
+
+
 def test_envelope_refuses_to_guess_between_several_lists():
     extractor = EnvelopeListExtractor(config={}, parameters={})
     with pytest.raises(ValueError, match="several lists"):
         list(extractor.extract_records(response({"a": [], "b": []})))
 
 
-def test_embedded_objects_are_labelled_and_keyed_to_their_parent():
+def test_embedded_objects_from_an_envelope_with_dotted_paths_and_lists():
     extractor = EmbeddedObjectsExtractor(
-        config={}, parameters={}, records_path=["orders"],
-        objects={"delivery": "delivery_address", "billing": "user.billing_address"},
-        label_field="address_type", parent_fields={"order_id": "id", "user_id": "user.id"},
+        config={}, parameters={}, label_field="address_type",
+        sources=[{"envelope_keys": ["orders"], "objects": {"delivery": "delivery_address", "billing": "user.billing_address"},
+                  "parent_fields": {"order_id": "id", "user_id": "user.id"}}],
     )
     body = {"orders": [
         {"id": 7, "user": {"id": 3, "billing_address": {"town": "Utrecht"}}, "delivery_address": {"town": "Breda"}},
@@ -46,3 +57,36 @@ def test_embedded_objects_are_labelled_and_keyed_to_their_parent():
         {"town": "A", "address_type": "billing", "order_id": 9, "user_id": 4},
         {"town": "B", "address_type": "billing", "order_id": 9, "user_id": 4},
     ]
+
+
+# M3 Wholesale: one stream reads companies (a Laravel page) and orders (a bare list)
+SOURCES = [
+    {"field_path": ["data"], "constants": {"owner_type": "company"}, "parent_fields": {"owner_id": ["code"]}, "objects": {"company": ["address"]}},
+    {"field_path": [], "constants": {"owner_type": "order"}, "parent_fields": {"owner_id": ["id"]}, "objects": {"shipping": ["shippingAddress"], "billing": ["BillingAddress"]}},
+]
+
+
+def test_embedded_objects_from_a_page_of_companies():
+    body = {"data": [{"code": "EA1", "address": {"city": "Amsterdam"}}, {"code": "EA2", "address": None}], "links": {}, "meta": {}}
+    records = list(EmbeddedObjectsExtractor(parameters={}, sources=SOURCES, label_field="address_type").extract_records(response(body)))
+    assert records == [{"city": "Amsterdam", "address_type": "company", "owner_type": "company", "owner_id": "EA1"}]
+
+
+@pytest.mark.parametrize("orders", [1, 2])
+def test_embedded_objects_from_a_bare_list_of_orders(orders):
+    body = [{"id": 7, "shippingAddress": {"city": "Rotterdam"}, "BillingAddress": {"city": "Breda"}}, {"id": 8, "shippingAddress": {"city": "Delft"}, "BillingAddress": None}][:orders]
+    records = list(EmbeddedObjectsExtractor(parameters={}, sources=SOURCES, label_field="address_type").extract_records(response(body)))
+    expected = [(7, "shipping", "Rotterdam"), (7, "billing", "Breda"), (8, "shipping", "Delft")]
+    assert [(r["owner_id"], r["address_type"], r["city"]) for r in records] == expected[: 2 if orders == 1 else 3]
+    assert all(r["owner_type"] == "order" for r in records)
+
+
+def test_embedded_objects_needs_a_source():
+    with pytest.raises(ValueError):
+        EmbeddedObjectsExtractor(parameters={})
+
+
+@pytest.mark.parametrize("body", [[{"A1": 1}, {"B2": 0}], {"A1": 1, "B2": 0}, [{"A1": 1, "B2": 0}]])
+def test_key_values_in_either_list_type(body):
+    records = list(KeyValueExtractor(parameters={}, key_field="sku", value_field="stock").extract_records(response(body)))
+    assert records == [{"sku": "A1", "stock": 1}, {"sku": "B2", "stock": 0}]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import requests
+from urllib3 import HTTPResponse
+from connector_common.components.streaming import JsonListStreamDecoder
 from connector_common.components.tree import FlattenTreeExtractor, flatten_tree
 
 TREE = [
@@ -14,6 +17,13 @@ TREE = [
     ]},
     {"key": "b", "name": "B", "children": None},
 ]
+
+
+def response(body) -> requests.Response:
+    r = requests.Response()
+    r.status_code = 200
+    r._content = json.dumps(body).encode()
+    return r
 
 
 def test_every_node_once_parents_first_with_parent_key_and_depth():
@@ -35,9 +45,54 @@ def test_deep_trees_do_not_recurse():
     assert len(records) == 5000 and records[-1]["parent_key"] == "4998"
 
 
-def test_extractor_reads_a_response():
-    response = requests.Response()
-    response.status_code = 200
-    response._content = json.dumps(TREE).encode()
+def test_extractor_reads_a_list_of_roots_or_one_root():
     extractor = FlattenTreeExtractor(config={}, parameters={})
-    assert [r["key"] for r in extractor.extract_records(response)] == ["a", "a1", "a1x", "a2", "b"]
+    assert [r["key"] for r in extractor.extract_records(response(TREE))] == ["a", "a1", "a1x", "a2", "b"]
+    assert [r["key"] for r in extractor.extract_records(response(TREE[0]))] == ["a", "a1", "a1x", "a2"]
+
+
+def test_extractor_reads_the_roots_a_streaming_decoder_yields():
+    # NetXL's list decoder: roots from a bare array or from the list under a named key
+    decoder = JsonListStreamDecoder(parameters={}, field_names=["categories"])
+    extractor = FlattenTreeExtractor(config={}, parameters={}, decoder=decoder, parent_field="parent_key")
+    streamed = requests.Response()
+    streamed.status_code = 200
+    streamed.raw = HTTPResponse(body=io.BytesIO(json.dumps({"categories": TREE}).encode()), preload_content=False)
+    assert [(r["key"], r["parent_key"]) for r in extractor.extract_records(streamed)] == [
+        ("a", None), ("a1", "a"), ("a1x", "a1"), ("a2", "a"), ("b", None)]
+
+
+# M3 Wholesale: labelled b2b and b2c trees, maybe grouped, with paths and 1-based depth
+def node(code, *children):
+    return {"code": code, "title": code.lower(), "children": list(children)}
+
+
+M3_TREES = dict(key_field="code", parent_field="parent_code", depth_field="depth", root_depth=1, path_field="tree_path",
+                trees={"b2b": [["b2b"], ["categories-b2b"]], "b2c": [["b2c"], ["categories-b2c"]]})
+M3_TREE = [node("A", node("A1", node("A1x")), node("A2")), node("B")]
+
+
+def test_labelled_trees_with_paths():
+    extractor = FlattenTreeExtractor(parameters={}, **M3_TREES)
+    records = list(extractor.extract_records(response({"b2b": M3_TREE, "b2c": [node("C")]})))
+    assert [(r["tree"], r["code"], r["parent_code"], r["depth"], r["tree_path"]) for r in records] == [
+        ("b2b", "A", None, 1, ["A"]),
+        ("b2b", "A1", "A", 2, ["A", "A1"]),
+        ("b2b", "A1x", "A1", 3, ["A", "A1", "A1x"]),
+        ("b2b", "A2", "A", 2, ["A", "A2"]),
+        ("b2b", "B", None, 1, ["B"]),
+        ("b2c", "C", None, 1, ["C"]),
+    ]
+    assert all("children" not in r and r["group"] is None for r in records)
+
+
+def test_grouped_trees_emit_a_node_seen_twice_once():
+    body = {"categories-b2b": {"Toilet": [node("A", node("A1"))], "Garden": [node("A", node("A1")), node("G")]}}
+    records = list(FlattenTreeExtractor(parameters={}, **M3_TREES).extract_records(response(body)))
+    assert [(r["code"], r["group"]) for r in records] == [("A", "Toilet"), ("A1", "Toilet"), ("G", "Garden")]
+
+
+def test_a_plain_list_body_is_one_tree_labelled_list_tree():
+    extractor = FlattenTreeExtractor(parameters={}, list_tree="all", **M3_TREES)
+    records = list(extractor.extract_records(response([node("X", node("Y"))])))
+    assert [(r["tree"], r["code"], r["tree_path"]) for r in records] == [("all", "X", ["X"]), ("all", "Y", ["X", "Y"])]

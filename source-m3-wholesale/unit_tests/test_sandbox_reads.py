@@ -1,5 +1,6 @@
 """source-m3-wholesale over real HTTP against its sandbox."""
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,37 @@ def test_stock_colour_option_and_flat_list():
         stock = records_by_stream(out)["stock"]
         assert len(stock) == server.api.counts()["stock"] and {s["stock"] for s in stock} <= {"red", "green"}
         assert server.api_requests("/api/v1/stock/")[0]["path"] == "/api/v1/stock/color"
+
+
+def test_one_failing_sku_is_named_the_others_are_read_and_the_next_sync_resumes_it():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = config(server)
+        catalog = catalog_for(MANIFEST, cfg, ["products", "companies"], SyncMode.incremental)
+        first = read(MANIFEST, cfg, catalog)
+        assert not first.errors
+        # the SKU that will fail changed three hours before the others: a state moved to the newest
+        # emitted SKU would be past it (even with modified_since read in Amsterdam time, 1-2 h earlier)
+        three_hours_ago = (datetime.now(timezone.utc) - timedelta(hours=3)).isoformat()
+        server.api.mutate({"products": ["0000010"], "at": three_hours_ago})
+        server.api.mutate({"products": ["0000003", "0000020"]})
+        # the detail of one changed SKU is refused; the list and the other details answer
+        server.set_faults(["422:1@^/api/v1/products/0000010$"])
+        second = read(MANIFEST, cfg, catalog, state_messages(first))
+        got = records_by_stream(second)
+        assert {"0000003", "0000020"} <= {p["sku"] for p in got["products"]}
+        assert "0000010" not in {p["sku"] for p in got["products"]}
+        assert len(got["companies"]) == server.api.counts()["companies"]  # other streams unaffected
+        first_error = second.errors[0].trace.error
+        assert "/api/v1/products/0000010" in first_error.message and "next sync requests it again" in first_error.message
+        assert first_error.failure_type.value == "system_error"
+        # the saved state did not move past the failed SKU: the next sync reads it
+        server.set_faults([])
+        third = read(MANIFEST, cfg, catalog, state_messages(second))
+        assert not third.errors
+        assert "0000010" in {p["sku"] for p in records_by_stream(third)["products"]}
+        # after that the state is past every SKU: only those inside the cursor's minute (modified_since
+        # is sent to the minute, inclusive) are asked for again, here the two changed together
+        requests_before = len(server.api_requests("/api/v1/products/"))
+        fourth = read(MANIFEST, cfg, catalog, state_messages(third))
+        assert {p["sku"] for p in records_by_stream(fourth).get("products", [])} <= {"0000003", "0000020"}
+        assert len(server.api_requests("/api/v1/products/")) - requests_before <= 2

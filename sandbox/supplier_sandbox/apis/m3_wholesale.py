@@ -410,8 +410,10 @@ class M3WholesaleApi(SupplierApi):
 
     def mutate(self, payload: dict[str, Any]) -> dict[str, Any]:
         """`{"orders": [ids], "status": "shipped"}`, `{"products": [skus]}`, `{"stock": [skus]}`:
-        change those records now (real time, after any earlier sync)."""
+        change those records now (real time, after any earlier sync), or at `"at"` (ISO 8601) if given."""
         now = datetime.now(timezone.utc).replace(microsecond=0)
+        if payload.get("at"):
+            now = datetime.fromisoformat(payload["at"]).astimezone(timezone.utc)
         changed: dict[str, list] = {"orders": [], "products": [], "stock": []}
         with self.lock:
             for order in self.orders:

@@ -35,7 +35,6 @@ extractor serve every list, correct under both page bases:
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Union
@@ -47,12 +46,7 @@ from airbyte_cdk.sources.declarative.interpolation.interpolated_string import In
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import PaginationStrategy
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
 
-
-def _body(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, json.JSONDecodeError):
-        return None
+from .bodies import decoded_bodies, json_body
 
 
 def unwrap(body: Any, data_field: str = "data") -> Any:
@@ -99,7 +93,7 @@ class ArrayOrEnvelopePageIncrement(PaginationStrategy):
         page_size_override: Optional[int] = None,
         stream_slice: Optional[StreamSlice] = None,
     ) -> Optional[Any]:
-        body = _body(response)
+        body = json_body(response)
         items = unwrap(body, self.data_field)
         if not isinstance(items, list) or not items:
             return None
@@ -130,7 +124,8 @@ class ArrayOrEnvelopeExtractor(DpathExtractor):
         self._lock = threading.Lock()
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        for body in self.decoder.decode(response):
+        # the whole body (bodies.decoded_bodies), so a bare array is told apart from an envelope
+        for body in decoded_bodies(response, self.decoder):
             for record in self._records(unwrap(body, self.data_field)):
                 if self.unique_key and isinstance(record, Mapping):
                     key = record.get(self.unique_key)

@@ -1,22 +1,28 @@
-"""Record extractors for response shapes the CDK's DpathExtractor cannot express on its own."""
+"""Record extractors for response shapes the CDK's DpathExtractor (with its RecordExpander) cannot express.
+
+- `EnvelopeListExtractor`: a list response whose envelope key the doc leaves open (REC+).
+- `EmbeddedObjectsExtractor`: objects embedded in parent records (an order's delivery address, a
+  company's address) as records of their own, labelled and keyed to their owner. RecordExpander
+  only expands *lists* and copies from one owner shape; these are single objects, several per
+  owner, sometimes from more than one response shape in one stream (REC+, M3 Wholesale).
+- `KeyValueExtractor`: `{key: value}` maps, or lists of one-key maps, as `{key_field, value_field}`
+  records (M3 Wholesale stock).
+
+Trees (categories with `children`) are flattened by `components.tree.FlattenTreeExtractor`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass, field
-from typing import Any, Iterable, List, Mapping, Optional
+from typing import Any, Iterable, Iterator, List, Mapping, Optional
 
 import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.types import Config
 
+from airbyte_cdk.sources.declarative.decoders import Decoder
 
-def _lookup(record: Any, dotted: str) -> Any:
-    value = record
-    for part in dotted.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
+from .bodies import MISSING, as_list, decoded_bodies, envelope_records, get_path
 
 
 @dataclass
@@ -24,78 +30,110 @@ class EnvelopeListExtractor(RecordExtractor):
     """Records from an envelope whose list key is not pinned down by the doc.
 
     REC+ documents `{"href", "products": [...], "count", "paging"}` for products but not the key of
-    every other collection (`delivery-methods` or `delivery_methods`?). The records are the
-    first of `field_names` present in the body, else the body's only top-level array. A body
-    with no array yields no records; one with several unnamed arrays is an error, not a guess.
+    every other collection (`delivery-methods` or `delivery_methods`?). The records are the first
+    of `field_names` present in the body, else the body's only top-level array (see
+    `bodies.envelope_records`).
     """
 
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     field_names: List[str] = field(default_factory=list)
+    decoder: Optional[Decoder] = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._names = [str(name) for name in self.field_names]
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
-        # The whole body, not the CDK decoder's items: the decoder unwraps a bare array into its
-        # items, and a one-item array would then look like an envelope.
-        yield from self._records(response.json())
-
-    def _records(self, body: Any) -> list[Mapping[str, Any]]:
-        if isinstance(body, list):
-            return body
-        if not isinstance(body, Mapping):
-            return []
-        for name in self._names:
-            if isinstance(body.get(name), list):
-                return body[name]
-        lists = [key for key, value in body.items() if isinstance(value, list)]
-        if len(lists) > 1:
-            raise ValueError(f"response has several lists ({', '.join(lists)}); name the records key in field_names")
-        return body[lists[0]] if lists else []
+        for body in decoded_bodies(response, self.decoder):
+            yield from envelope_records(body, self._names)
 
 
 @dataclass
 class EmbeddedObjectsExtractor(RecordExtractor):
-    """One record per object embedded in each parent record, labelled and keyed to its parent.
+    """One record per object embedded in each owner, labelled (`label_field`) and keyed to its owner.
 
-    For data the API embeds as single objects rather than lists (an order's `delivery_address`
-    and its customer's `billing_address`), which the CDK's RecordExpander cannot expand:
+    Each of `sources` says where the owners are and what to take from them:
 
-        type: CustomRecordExtractor
-        class_name: connector_common.components.extractors.EmbeddedObjectsExtractor
-        records_path: ["orders"]
-        objects: {delivery: delivery_address, billing: user.billing_address}
-        label_field: address_type
-        parent_fields: {order_id: id, order_start_date: start_date}
+        extractor:
+          type: CustomRecordExtractor
+          class_name: connector_common.components.extractors.EmbeddedObjectsExtractor
+          label_field: address_type
+          sources:
+            - field_path: [data]                  # the owners; [] (default) = the body, a list or one object
+              objects: {company: address}         # label -> path of the embedded object on the owner
+              parent_fields: {owner_id: code}     # record field -> path on the owner
+              constants: {owner_type: company}
+            - envelope_keys: [orders]             # or: an envelope's list (bodies.envelope_records)
+              objects: {shipping: shippingAddress, billing: user.billing_address}
+              parent_fields: {owner_id: id}
 
-    Missing or null embedded objects are skipped. An embedded list of objects yields each item.
+    Paths are lists of keys or dotted strings. An owner without its first parent field is not an
+    owner of that source, so one extractor reads several response shapes (a Laravel page of
+    companies and a plain list of orders). A null or absent embedded object is skipped; an embedded
+    list yields each of its objects. A parent field absent on the owner is written as null.
     """
 
-    config: Config
     parameters: InitVar[Mapping[str, Any]]
-    objects: Mapping[str, str]
-    records_path: List[str] = field(default_factory=list)
+    sources: List[Mapping[str, Any]] = field(default_factory=list)
     label_field: Optional[str] = None
-    parent_fields: Mapping[str, str] = field(default_factory=dict)
+    config: Optional[Config] = None
+    decoder: Optional[Decoder] = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._parents = EnvelopeListExtractor(config=self.config, parameters={}, field_names=list(self.records_path))
+        if not self.sources:
+            raise ValueError("EmbeddedObjectsExtractor needs at least one source")
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
-        for parent in self._parents.extract_records(response):
-            yield from self.children(parent)
+        for body in decoded_bodies(response, self.decoder):
+            yield from self.extract_from_body(body)
 
-    def children(self, parent: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-        copied = {name: _lookup(parent, path) for name, path in self.parent_fields.items()}
-        for label, path in self.objects.items():
-            embedded = _lookup(parent, path)
-            items = embedded if isinstance(embedded, list) else [embedded]
-            for item in items:
-                if not isinstance(item, Mapping):
+    def extract_from_body(self, body: Any) -> Iterator[dict[str, Any]]:
+        for source in self.sources:
+            if "envelope_keys" in source:
+                owners = envelope_records(body, [str(k) for k in source["envelope_keys"] or []])
+            else:
+                path = list(source.get("field_path") or [])
+                owners = as_list(get_path(body, path) if path else body)
+            for owner in owners:
+                if isinstance(owner, Mapping):
+                    yield from self._embedded(owner, source)
+
+    def _embedded(self, owner: Mapping[str, Any], source: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        parent_fields = dict(source.get("parent_fields") or {})
+        copied = {name: get_path(owner, where) for name, where in parent_fields.items()}
+        if parent_fields and next(iter(copied.values())) is MISSING:
+            return
+        for label, where in (source.get("objects") or {}).items():
+            for embedded in as_list(get_path(owner, where)):
+                if not isinstance(embedded, Mapping):
                     continue
-                child = dict(item)
+                record = dict(embedded)
                 if self.label_field:
-                    child[self.label_field] = label
-                child.update(copied)
-                yield child
+                    record[self.label_field] = label
+                record.update(source.get("constants") or {})
+                record.update({name: (None if value is MISSING else value) for name, value in copied.items()})
+                yield record
+
+
+@dataclass
+class KeyValueExtractor(RecordExtractor):
+    """`{"A1": 1, "B2": 0}` or `[{"A1": 1}, {"B2": 0}]` (at `field_path`) as
+    `{key_field: "A1", value_field: 1}` records, in response order."""
+
+    parameters: InitVar[Mapping[str, Any]]
+    field_path: List[str] = field(default_factory=list)
+    key_field: str = "key"
+    value_field: str = "value"
+    config: Optional[Config] = None
+    decoder: Optional[Decoder] = None
+
+    def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
+        for body in decoded_bodies(response, self.decoder):
+            yield from self.extract_from_body(body)
+
+    def extract_from_body(self, body: Any) -> Iterator[dict[str, Any]]:
+        found = get_path(body, self.field_path) if self.field_path else body
+        for mapping in as_list(found):
+            if isinstance(mapping, Mapping):
+                for key, value in mapping.items():
+                    yield {self.key_field: key, self.value_field: value}

@@ -16,7 +16,7 @@ from .runs import (
     state_messages,
 )
 from .connectors import SOURCES, SandboxedConnector
-from .sandbox import running_sandbox, shared_sandbox
+from .sandbox import running_sandbox, sandbox_process, shared_sandbox
 from .standard_suite import SandboxScenarios
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "records_by_stream",
     "run_cli",
     "running_sandbox",
+    "sandbox_process",
     "shared_sandbox",
     "state_messages",
 ]

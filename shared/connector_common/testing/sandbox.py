@@ -1,9 +1,13 @@
-"""Starting sandboxes from tests: per test (a context manager) or once per process (standard suites)."""
+"""Starting sandboxes: per test (a context manager), once per process (standard suites), or as their
+own process (benchmarks)."""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Iterator
 
 _SHARED: dict[tuple, Any] = {}
@@ -34,3 +38,25 @@ def shared_sandbox(supplier: str, **kwargs: Any) -> Any:
         atexit.register(server.stop)
         _SHARED[key] = server
     return _SHARED[key]
+
+
+@contextlib.contextmanager
+def sandbox_process(supplier: str, *, scale: int = 1, latency_ms: int = 0, faults: list[str] | None = None) -> Iterator[str]:
+    """The `sandbox` console script as its own process; yields its base URL.
+
+    For benchmarks: an in-process sandbox shares the connector's GIL, so its own CPU time would be
+    counted as the connector's (a real API runs elsewhere).
+    """
+    args = [str(Path(sys.executable).parent / "sandbox"), supplier, "--port", "0",
+            "--scale", str(scale), "--latency-ms", str(latency_ms)]
+    for fault in faults or []:
+        args += ["--fault", fault]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    try:
+        url = (proc.stdout.readline() if proc.stdout else "").strip()
+        if not url.startswith("http"):
+            raise RuntimeError(f"sandbox {supplier} did not start (exit code {proc.poll()})")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
