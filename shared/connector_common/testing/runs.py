@@ -121,10 +121,11 @@ def run_cli(
     stdin: str | None = None,
     timeout: float = 300,
     env: dict[str, str] | None = None,
+    debug: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed console script (`source-rec-plus check --config ...`) as a user would."""
     with tempfile.TemporaryDirectory() as tmp:
-        args = [str(VENV_BIN / script), command]
+        args = [str(VENV_BIN / script), command] + (["--debug"] if debug else [])
         if config is not None:
             path = Path(tmp, "config.json")
             path.write_text(json.dumps(config))
