@@ -1,7 +1,8 @@
 """Fault injection: make chosen requests fail the way real APIs and networks do.
 
-A fault is written `KIND:EVERY[:ARG][@PATH_REGEX]` and hits every EVERY-th request whose path
-matches PATH_REGEX (all API paths by default; `/_sandbox` admin paths never count):
+A fault is written `KIND:EVERY[*TIMES][:ARG][@PATH_REGEX]` and hits every EVERY-th request whose
+path matches PATH_REGEX (all API paths by default; `/_sandbox` admin paths never count), at most
+TIMES times when given (`truncate:1*1@/product` cuts only the first body short):
 
     429:3:2        answer 429 with `Retry-After: 2` (ARG, default 1 second)
     500:7          answer that status (any of 400-599 but 429) with a JSON error body
@@ -29,6 +30,7 @@ class Fault:
     every: int
     arg: int | None = None
     path: re.Pattern[str] | None = None
+    times: int | None = None
     seen: int = 0
     fired: int = 0
 
@@ -37,15 +39,17 @@ class Fault:
         body, _, path = spec.partition("@")
         parts = body.split(":")
         if len(parts) < 2 or len(parts) > 3:
-            raise ValueError(f"fault {spec!r}: expected KIND:EVERY[:ARG][@PATH_REGEX]")
+            raise ValueError(f"fault {spec!r}: expected KIND:EVERY[*TIMES][:ARG][@PATH_REGEX]")
         kind = parts[0].lower()
         if kind not in KINDS and not (kind.isdigit() and 400 <= int(kind) <= 599):
             raise ValueError(f"fault {spec!r}: unknown kind {kind!r}")
-        every = int(parts[1])
-        if every < 1:
-            raise ValueError(f"fault {spec!r}: EVERY must be at least 1")
+        every_text, _, times_text = parts[1].partition("*")
+        every = int(every_text)
+        times = int(times_text) if times_text else None
+        if every < 1 or (times is not None and times < 1):
+            raise ValueError(f"fault {spec!r}: EVERY and TIMES must be at least 1")
         arg = int(parts[2]) if len(parts) == 3 else None
-        return cls(kind, every, arg, re.compile(path) if path else None)
+        return cls(kind, every, arg, re.compile(path) if path else None, times)
 
     def applies_to(self, method: str, path: str) -> bool:
         if self.kind == "commit500" and method == "GET":
@@ -70,7 +74,7 @@ class FaultPlan:
                 if not fault.applies_to(method, path):
                     continue
                 fault.seen += 1
-                if fault.seen % fault.every == 0:
+                if fault.seen % fault.every == 0 and (fault.times is None or fault.fired < fault.times):
                     fault.fired += 1
                     firing.append(fault)
         return firing

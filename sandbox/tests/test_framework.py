@@ -70,6 +70,11 @@ def test_5xx_html_and_path_filter(server):
     assert html.status_code == 503 and html.headers["Content-Type"].startswith("text/html")
 
 
+def test_a_fault_limited_to_times_stops_firing(server):
+    server.set_faults(["503:1*2@/items$"])
+    assert [get(server, "/api/items").status_code for _ in range(4)] == [503, 503, 200, 200]
+
+
 def test_client_error_fault_on_one_record_without_retry_after():
     with SandboxServer(EchoApi(), faults=["422:1@/items/3$", "500:1@/items/4$"], error_retry_after=2) as server:
         assert get(server, "/api/items/2").status_code == 200
@@ -112,7 +117,8 @@ def test_admin_endpoints_are_never_faulted(server):
 
 def test_fault_specs_are_validated():
     assert Fault.parse("429:3:2@/orders").path.pattern == "/orders"
-    for bad in ["429", "teapot:1", "500:0", "399:1", "600:1"]:
+    assert Fault.parse("truncate:1*2@/product").times == 2
+    for bad in ["429", "teapot:1", "500:0", "399:1", "600:1", "500:1*0"]:
         with pytest.raises(ValueError):
             Fault.parse(bad)
     assert Fault.parse("422:1@/products/1$").kind == "422"  # a client error on one record's request

@@ -90,3 +90,66 @@ def test_a_gzip_encoded_body_is_decoded_while_streaming():
     response.raw = HTTPResponse(body=io.BytesIO(body), headers={"Content-Encoding": "gzip"}, preload_content=False, decode_content=False)  # as requests builds it
     decoder = JsonListStreamDecoder(parameters={}, field_names=["data"])
     assert [r["sku"] for r in decoder.decode(response)] == [str(i) for i in range(5000)]
+
+
+class _Adapter:
+    """Stands in for the requests adapter a response came through: answers re-sent requests in turn."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.sent = 0
+
+    def send(self, request, stream, timeout):
+        self.sent += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, body = answer
+        response = _response(body)
+        response.status_code = status
+        return response
+
+
+def _through(adapter, body: bytes) -> requests.Response:
+    response = _response(body)
+    response.connection = adapter
+    return response
+
+
+CATALOGUE = [{"sku": str(i), "name": f"p{i}"} for i in range(50)]
+FULL = json.dumps(CATALOGUE).encode()
+CUT = FULL[: len(FULL) // 2]
+
+
+@pytest.mark.parametrize("unique_key", ["sku", ""])
+def test_a_body_cut_short_is_read_again_and_each_record_emitted_once(unique_key):
+    adapter = _Adapter((200, FULL))
+    decoder = JsonListStreamDecoder(parameters={}, unique_key=unique_key, resume_wait_seconds=0)
+    assert list(decoder.decode(_through(adapter, CUT))) == CATALOGUE
+    assert adapter.sent == 1
+
+
+def test_resuming_by_key_survives_a_catalogue_that_changed_in_between():
+    # a product added at the front between the two reads: by position it would be skipped (and one
+    # record emitted twice); by key it is emitted, and nothing twice
+    changed = json.dumps([{"sku": "new"}] + CATALOGUE).encode()
+    decoder = JsonListStreamDecoder(parameters={}, unique_key="sku", resume_wait_seconds=0)
+    records = list(decoder.decode(_through(_Adapter((200, changed)), CUT)))
+    assert sorted(r["sku"] for r in records) == sorted(["new"] + [p["sku"] for p in CATALOGUE])
+
+
+def test_failed_re_reads_count_against_the_limit_then_the_error_is_clear():
+    adapter = _Adapter((503, b"{}"), requests.ConnectionError("reset"), (200, CUT))
+    decoder = JsonListStreamDecoder(parameters={}, unique_key="sku", resume_wait_seconds=0, max_resumes=3)
+    with pytest.raises(AirbyteTracedException) as error:
+        list(decoder.decode(_through(adapter, CUT)))
+    assert adapter.sent == 3
+    assert "GET /product could not be read" in error.value.message and "premature EOF" in error.value.message
+
+
+def test_broken_json_is_not_read_again():
+    adapter = _Adapter((200, FULL))
+    decoder = JsonListStreamDecoder(parameters={}, resume_wait_seconds=0)
+    with pytest.raises(AirbyteTracedException):
+        list(decoder.decode(_through(adapter, b'[{"sku": "1"}, {sku}]')))
+    assert adapter.sent == 0

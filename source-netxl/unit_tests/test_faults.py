@@ -1,10 +1,11 @@
 """Faults over real HTTP: 429s and 5xx lose and duplicate nothing; headerless 429s wait up to 5 minutes
-and never end the sync early; a body cut short fails the sync loudly."""
+and never end the sync early; a body cut short is read again, skipping what was emitted."""
 
 from __future__ import annotations
 
 import pytest
 from airbyte_cdk.sources.streams.http import rate_limiting
+from connector_common.components import streaming
 from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox
 
 PRIMARY_KEYS = {
@@ -78,10 +79,27 @@ def test_persistent_5xx_fails_the_sync_with_a_clear_message(manifest, config_for
         assert not output.records
 
 
-def test_a_product_body_cut_short_fails_the_sync_instead_of_ending_quietly(manifest, config_for):
+@pytest.mark.parametrize("envelope", [None, "resource"])
+def test_a_product_body_cut_short_is_read_again_losing_and_duplicating_nothing(manifest, config_for, monkeypatch, envelope):
+    clock = _Clock()
+    monkeypatch.setattr(streaming, "time", clock)
+    with running_sandbox("netxl", list_envelope=envelope, faults=["truncate:1*2@^/product$"]) as server:
+        config = config_for(server)
+        output = read(manifest, config, catalog_for(manifest, config, ["products"]))
+        assert not output.errors
+        skus = [r["sku"] for r in records_by_stream(output)["products"]]
+        assert len(skus) == len(set(skus)) == server.api.counts()["products"]
+        assert len(server.api_requests("/product")) == 3  # cut short twice, then read whole
+        assert clock.sleeps == [2, 4]
+
+
+def test_a_product_body_always_cut_short_fails_the_sync_clearly(manifest, config_for, monkeypatch):
+    monkeypatch.setattr(streaming, "time", _Clock())
     with running_sandbox("netxl", faults=["truncate:1@^/product$"]) as server:
         config = config_for(server)
         output = read(manifest, config, catalog_for(manifest, config, ["products"]), expecting_exception=True)
         assert output.errors
-        assert len(output.records) < server.api.counts()["products"]
+        skus = [r.record.data["sku"] for r in output.records]
+        assert len(skus) == len(set(skus)) < server.api.counts()["products"]  # what was read, once
+        assert len(server.api_requests("/product")) == 4  # first try + 3 re-reads
         assert any("GET /product could not be read" in e.trace.error.message for e in output.errors), [e.trace.error.message for e in output.errors]

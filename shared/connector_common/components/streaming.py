@@ -18,6 +18,8 @@ turn into a silently empty sync. A body cut short raises too (ijson's Incomplete
 from __future__ import annotations
 
 import io
+import logging
+import time
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, Iterator, List, Mapping
 
@@ -28,6 +30,12 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.decoders.decoder import DECODER_OUTPUT_TYPE, Decoder
 from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.utils import AirbyteTracedException
+
+logger = logging.getLogger("airbyte")
+
+# A body that ends early (ijson: premature EOF) or a connection lost while reading it.
+_CUT_SHORT = (ijson.IncompleteJSONError, urllib3.exceptions.HTTPError, requests.exceptions.ConnectionError)
+_RESUME_TIMEOUT = (30, 600)  # connect, read (seconds)
 
 _CONTAINER_START = ("start_map", "start_array")
 _CONTAINER_END = ("end_map", "end_array")
@@ -96,34 +104,101 @@ def stream_list(body: io.BufferedReader, field_names: List[str]) -> Iterator[Any
 
 @dataclass
 class JsonListStreamDecoder(Decoder):
-    """Streams list records from `response.raw` (the requester sends `stream=True`)."""
+    """Streams list records from `response.raw` (the requester sends `stream=True`).
+
+    A body cut short (the connection lost mid-body, or closed before the end) is read again: the
+    same prepared request is sent once more, up to `max_resumes` times with a doubling wait, and
+    the records already emitted are skipped, by `unique_key` when the records carry it, else by
+    position. The CDK retries a request only until its response arrives; a streamed body fails
+    after that, and without this the whole sync would fail on one dropped connection.
+    """
 
     parameters: InitVar[Mapping[str, Any]]
     field_names: List[str] = field(default_factory=lambda: ["data"])
+    unique_key: str = ""
+    max_resumes: int = 3
+    resume_wait_seconds: float = 2.0
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         # names may interpolate the stream's `$parameters`, e.g. "{{ parameters['list_field'] }}"
-        names = (InterpolatedString.create(str(name), parameters=parameters or {}).eval({}) for name in self.field_names)
-        self._field_names = [str(name) for name in names if name]
+        def render(value: Any) -> str:
+            return str(InterpolatedString.create(str(value), parameters=parameters or {}).eval({}) or "")
+
+        self._field_names = [name for name in (render(n) for n in self.field_names) if name]
+        self._unique_key = render(self.unique_key) if self.unique_key else ""
+        self.max_resumes = int(self.max_resumes)
+        self.resume_wait_seconds = float(self.resume_wait_seconds)
 
     def is_stream_response(self) -> bool:
         return True
 
     def decode(self, response: requests.Response) -> DECODER_OUTPUT_TYPE:
+        emitted_keys: set[Any] = set()
+        emitted = 0
+        resumes = 0
+        try:
+            while True:
+                try:
+                    for position, item in enumerate(self._stream(response), start=1):
+                        key = item.get(self._unique_key) if self._unique_key and isinstance(item, Mapping) else None
+                        if resumes and (key in emitted_keys if key is not None else position <= emitted):
+                            continue  # emitted before the body was cut short
+                        if key is not None:
+                            emitted_keys.add(key)
+                        emitted += 1
+                        yield item
+                    return
+                except _CUT_SHORT as error:
+                    if not _is_cut_short(error) or getattr(response, "connection", None) is None:
+                        raise self._unreadable(response, str(error), error) from error
+                    response.close()
+                    response, resumes = self._send_again(response, resumes, error)
+                except (ValueError, ijson.JSONError) as error:
+                    # no list where one was expected, or broken JSON
+                    raise self._unreadable(response, str(error), error) from error
+        finally:
+            response.close()
+
+    def _stream(self, response: requests.Response) -> Iterator[Any]:
         raw = response.raw
         raw.decode_content = True  # let urllib3 undo a Content-Encoding (gzip) while we read
         raw.auto_close = False  # as the CDK does: an io wrapper must not read a file urllib3 closed itself
-        try:
-            yield from stream_list(io.BufferedReader(raw, buffer_size=64 * 1024), self._field_names)
-        except (ValueError, ijson.JSONError, urllib3.exceptions.HTTPError) as error:
-            # no list where one was expected, a body cut short or broken JSON, a connection lost mid-body
-            raise AirbyteTracedException(
-                message=f"The API's response to {response.request.method} {_path(response)} could not be read as a list of records: {error}",
-                internal_message=f"{type(error).__name__}: {error}",
-                failure_type=FailureType.system_error,
-            ) from error
-        finally:
-            response.close()
+        return stream_list(io.BufferedReader(raw, buffer_size=64 * 1024), self._field_names)
+
+    def _send_again(self, response: requests.Response, resumes: int, error: Exception) -> tuple[requests.Response, int]:
+        """The same prepared request (headers, auth and all) through the same connection pool, after
+        a doubling wait; gives up with a traced error once `max_resumes` attempts are spent."""
+        while resumes < self.max_resumes:
+            resumes += 1
+            wait = self.resume_wait_seconds * 2 ** (resumes - 1)
+            logger.warning(
+                f"The API's response to {response.request.method} {_path(response)} was cut short ({error}); reading it "
+                f"again in {wait:g}s and skipping the records already emitted (attempt {resumes} of {self.max_resumes})."
+            )
+            time.sleep(wait)
+            try:
+                again = response.connection.send(response.request, stream=True, timeout=_RESUME_TIMEOUT)
+            except requests.RequestException as send_error:
+                error = send_error
+                continue
+            if again.ok:
+                return again, resumes
+            again.close()
+            error = RuntimeError(f"HTTP {again.status_code} when reading it again")
+        raise self._unreadable(response, f"cut short and not read whole in {resumes + 1} attempts, last: {error}", error) from error
+
+    @staticmethod
+    def _unreadable(response: requests.Response, reason: str, error: Exception) -> AirbyteTracedException:
+        return AirbyteTracedException(
+            message=f"The API's response to {response.request.method} {_path(response)} could not be read as a list of records: {reason}",
+            internal_message=f"{type(error).__name__}: {error}",
+            failure_type=FailureType.system_error,
+        )
+
+
+def _is_cut_short(error: Exception) -> bool:
+    """A lost connection, or a body that ends early; not broken JSON (reading it again would not help)."""
+    return not isinstance(error, ijson.JSONError) or "premature EOF" in str(error) or "Incomplete" in str(error)
 
 
 def _path(response: requests.Response) -> str:
