@@ -12,8 +12,8 @@ The API has no idempotency key, no upsert and no filter on `order_number`, `sku_
 - addresses:  `GET /api/v1/Addresses?Page&Limit=100` (envelope), indexed by `client_identifier`.
 
 Paging uses `SinceId` (keyset, the largest id seen) wherever the doc offers it, so the undocumented
-page base (0 or 1) never matters; where only `Page` exists, pages are walked from 0 and de-duplicated
-by id, which is right under either base. Both list shapes (bare array, `{data, has_more}` envelope)
+page base (0 or 1) never matters; where only `Page` exists, the first page is asked for without a
+number, then from `Page=1`, de-duplicated by id, which is right under either base. Both list shapes (bare array, `{data, has_more}` envelope)
 are accepted everywhere.
 """
 
@@ -23,7 +23,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from connector_common.http_client import ApiError, HttpClient
+from connector_common.http_client import HttpClient
 
 API = "/api/v1"
 PAGE = 100
@@ -75,26 +75,29 @@ def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None) 
 
 
 def paged(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
-    """Every record of a list that only takes `Page`: pages from 0, de-duplicated, so a 0- or 1-based API both work."""
+    """Every record of a list that only takes `Page`, right under either page base.
+
+    The same rule as the sources' `connector_common.components.array_or_envelope`: the first request
+    carries no `Page` (the server's own first page), then `Page=1`, `Page=2`, ... A 0-based server
+    serves pages 0, 1, 2; a 1-based one serves page 1 twice and the repeat is dropped by id; no
+    request ever names a page below the first, which a strict server would refuse.
+    """
     seen: set[Any] = set()
-    page_no = 0
+    page_no: int | None = None
     while True:
-        try:
-            page, has_more = rows(client.get(path, dict(params or {}, Limit=PAGE, Page=page_no)))
-        except ApiError:
-            if page_no == 0:  # an API that refuses page 0 is 1-based
-                page_no = 1
-                continue
-            raise
+        query = dict(params or {}, Limit=PAGE)
+        if page_no is not None:
+            query["Page"] = page_no
+        page, has_more = rows(client.get(path, query))
         fresh = [r for r in page if r.get("id") not in seen]
         for record in fresh:
             seen.add(record.get("id"))
             yield record
-        if not page or (has_more is False and page_no > 0) or (has_more is None and len(page) < PAGE and page_no > 0):
+        if not page or has_more is False or (has_more is None and len(page) < PAGE):
             return
-        if not fresh and page_no > 1:
-            return
-        page_no += 1
+        if not fresh and page_no not in (None, 1):
+            return  # a server that ignores Page: the same records again
+        page_no = 1 if page_no is None else page_no + 1
 
 
 class OrderIndex:

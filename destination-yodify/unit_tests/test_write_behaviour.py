@@ -164,7 +164,8 @@ def test_both_readings_of_ordered_date_create_once_under_commit500(server_dated)
         assert write_kinds(server)["order_create"] == 30
 
 
-@pytest.mark.parametrize("options", [{"first_page": 0}, {"envelope_everywhere": True}], ids=["page-base-0", "envelopes"])
+@pytest.mark.parametrize("options", [{"first_page": 0}, {"envelope_everywhere": True}, {"page_below_first": "reject"}],
+                         ids=["page-base-0", "envelopes", "rejects-page-0"])
 def test_other_list_readings(options):
     with running_sandbox("yodify", scale=3, faults=["commit500:3"], **options) as server:
         skus = list(server.api.store.skus.values())

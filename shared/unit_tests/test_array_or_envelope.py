@@ -29,6 +29,13 @@ def test_starts_at_page_zero_and_counts_up():
     assert s.next_page_token(response([{"id": 3}, {"id": 4}]), 0, None, 5) == 6
 
 
+def test_first_request_may_carry_no_page_number_then_counts_from_one():
+    s = strategy(page_size=2, omit_first_page_number=True)
+    assert s.initial_token is None
+    assert s.next_page_token(response([{"id": 1}, {"id": 2}]), 2, None, None) == 1
+    assert s.next_page_token(response([{"id": 3}, {"id": 4}]), 2, None, 1) == 2
+
+
 def test_bare_array_ends_on_short_or_empty_page_not_on_emitted_count():
     s = strategy(page_size=2)
     assert s.next_page_token(response([{"id": 1}]), 1, None, 0) is None

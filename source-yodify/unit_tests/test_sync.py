@@ -33,8 +33,8 @@ def assert_complete(server, output, streams=None) -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize(
     "options",
-    [{}, {"first_page": 0}, {"first_page": 0, "envelope_everywhere": True}],
-    ids=["page1-documented-shapes", "page0-documented-shapes", "page0-envelopes-everywhere"],
+    [{}, {"first_page": 0}, {"first_page": 0, "envelope_everywhere": True}, {"page_below_first": "reject"}],
+    ids=["page1-documented-shapes", "page0-documented-shapes", "page0-envelopes-everywhere", "page1-rejecting-page0"],
 )
 def test_full_refresh_counts_match_sandbox_under_every_reading(options, yod):
     with running_sandbox("yodify", **options) as server:
@@ -48,7 +48,7 @@ def test_full_refresh_counts_match_sandbox_under_every_reading(options, yod):
         assert any(s["items"] and s["trackings"] for s in records["shipments"])
 
 
-def test_repeated_key_arrays_and_page_probe_on_the_wire(yod):
+def test_repeated_key_arrays_and_page_numbers_on_the_wire(yod):
     with running_sandbox("yodify") as server:
         config = yod.token_config(server)
         read(MANIFEST, config, catalog_for(MANIFEST, config, ["orders"]))
@@ -57,7 +57,9 @@ def test_repeated_key_arrays_and_page_probe_on_the_wire(yod):
         assert "Statuses=New&Statuses=Processing" in open_query and "CreatedOnMin" not in open_query
         created = [q for q in queries if "CreatedOnMin" in q]
         assert created and all("Statuses" not in q for q in created)
-        assert any("Page=0" in q for q in created) and all("Limit=100" in q for q in queries)
+        # the first page is asked for without a number, the next ones from Page=1: never Page=0
+        assert any("Page" not in q for q in created) and any("Page=1" in q for q in created)
+        assert not any("Page=0" in q for q in queries) and all("Limit=100" in q for q in queries)
 
 
 def test_incremental_state_round_trip_picks_up_changes(yod):

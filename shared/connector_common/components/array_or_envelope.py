@@ -8,8 +8,10 @@ extractor serve every list, correct under both page bases:
 - `ArrayOrEnvelopePageIncrement` counts the page the server *sent* (not the records emitted, which
   differ when records are expanded or de-duplicated) and stops on `has_more: false`, an empty page,
   or, for a bare array (or an envelope without `has_more`), a page shorter than the page size.
-  Start it at page 0: on a 0-based server that is the first page; on a 1-based server that clamps
-  a page below 1 to page 1 it is page 1, read once more as `Page=1` and dropped as duplicates by...
+  With `omit_first_page_number` and `start_from_page: 0` the first request carries no `Page` (the
+  server's own first page), then `Page=1`, `Page=2`...: a 0-based server serves pages 0, 1, 2; a
+  1-based server serves page 1 twice, the repeat dropped as duplicates by... (and a server that
+  rejects a page below its first never sees one)
 - `ArrayOrEnvelopeExtractor`, a DpathExtractor (so `field_path` and `record_expander` work as usual)
   that first unwraps an envelope's `data`, then drops every record whose `unique_key` it has already
   emitted during this sync (one set per stream, thread-safe). A sync therefore never emits a record
@@ -24,6 +26,7 @@ extractor serve every list, correct under both page bases:
         class_name: connector_common.components.array_or_envelope.ArrayOrEnvelopePageIncrement
         page_size: 100
         start_from_page: 0
+        omit_first_page_number: true
     record_selector:
       type: RecordSelector
       extractor:
@@ -69,6 +72,9 @@ class ArrayOrEnvelopePageIncrement(PaginationStrategy):
     start_from_page: int = 0
     data_field: str = "data"
     has_more_field: str = "has_more"
+    # Send no page number on the first request (the server's own first page, whatever its base),
+    # then start_from_page + 1, + 2, ...: never a number below a 1-based server's first page.
+    omit_first_page_number: bool = False
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         size = self.page_size
@@ -79,7 +85,7 @@ class ArrayOrEnvelopePageIncrement(PaginationStrategy):
 
     @property
     def initial_token(self) -> Optional[Any]:
-        return self.start_from_page
+        return None if self.omit_first_page_number else self.start_from_page
 
     def get_page_size(self) -> Optional[int]:
         return self._page_size

@@ -7,7 +7,8 @@ Split by owner so the source and destination work side by side:
 - `writes.py` POST/PUT routes the destination uses, recorded in `api.writes`                   [destination-yodify]
 
 Options (where the docs leave room, the sandbox can serve each reading):
-- `first_page`: 1 (default) or 0, the number of the first page.
+- `first_page`: 1 (default) or 0, the number of the first page; `page_below_first`: "clamp"
+  (default: a lower Page is read as the first page) or "reject" (400, as a strict server might).
 - `envelope_everywhere`: False (default, as documented: Orders, Shipments, Products, Brands and
   Carriers answer bare JSON arrays) or True (every list answers the `{object, data, has_more}`
   envelope).
@@ -36,11 +37,15 @@ class YodifyApi(SupplierApi):
     base_path = ""  # the docs name no host; paths are /api/v1/...
 
     def __init__(self, first_page: int = 1, envelope_everywhere: bool = False, token_ttl: float = 3600,
-                 token_ttl_advertised: int | None = None, quota: tuple[int, float] | None = None, **kwargs):
+                 token_ttl_advertised: int | None = None, quota: tuple[int, float] | None = None,
+                 page_below_first: str = "clamp", **kwargs):
         super().__init__(**kwargs)
         if first_page not in (0, 1):
             raise ValueError("first_page must be 0 or 1")
+        if page_below_first not in ("clamp", "reject"):
+            raise ValueError("page_below_first must be clamp or reject")
         self.first_page = first_page
+        self.page_below_first = page_below_first
         self.envelope_everywhere = envelope_everywhere
         self.store = YodifyStore(self.scale, self.seed, self.now)
         # (calls, seconds): past `calls` API calls in a sliding `seconds`, 429 "API call quota exceeded"

@@ -94,6 +94,8 @@ def _page(api, request: Request, records: list[dict], shape: str) -> Response:
     if not 1 <= limit <= MAX_LIMIT:
         raise BadRequest({"Limit": [f"Limit must be between 1 and {MAX_LIMIT}."]})
     page = _int_arg(request, "Page")
+    if page is not None and page < api.first_page and api.page_below_first == "reject":
+        raise BadRequest({"Page": [f"Page must be at least {api.first_page}."]})
     page = api.first_page if page is None else max(page, api.first_page)
     offset = (page - api.first_page) * limit
     chunk = records[offset : offset + limit]
