@@ -4,9 +4,7 @@ and never end the sync early; a body cut short is read again, skipping what was 
 from __future__ import annotations
 
 import pytest
-from airbyte_cdk.sources.streams.http import rate_limiting
-from connector_common.components import streaming
-from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox
+from connector_common.testing import RetryClock, catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox
 
 PRIMARY_KEYS = {
     "products": "sku", "categories": "key", "attributes": "key", "manufacturers": "key",
@@ -14,21 +12,9 @@ PRIMARY_KEYS = {
 }
 
 
-class _Clock:
-    """Stands in for the `time` module of the CDK's retry handlers: records waits, takes none."""
-
-    def __init__(self) -> None:
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-
 @pytest.fixture
-def clock(monkeypatch) -> _Clock:
-    fake = _Clock()
-    monkeypatch.setattr(rate_limiting, "time", fake)
-    return fake
+def clock(monkeypatch) -> RetryClock:
+    return patch_retry_waits(monkeypatch)
 
 
 @pytest.mark.parametrize("faults", [["429:3:1", "500:7"], ["429:2:0", "503:5", "502:4"], ["504:2"]])
@@ -81,8 +67,7 @@ def test_persistent_5xx_fails_the_sync_with_a_clear_message(manifest, config_for
 
 @pytest.mark.parametrize("envelope", [None, "resource"])
 def test_a_product_body_cut_short_is_read_again_losing_and_duplicating_nothing(manifest, config_for, monkeypatch, envelope):
-    clock = _Clock()
-    monkeypatch.setattr(streaming, "time", clock)
+    clock = patch_retry_waits(monkeypatch)
     with running_sandbox("netxl", list_envelope=envelope, faults=["truncate:1*2@^/product$"]) as server:
         config = config_for(server)
         output = read(manifest, config, catalog_for(manifest, config, ["products"]))
@@ -94,7 +79,7 @@ def test_a_product_body_cut_short_is_read_again_losing_and_duplicating_nothing(m
 
 
 def test_a_product_body_always_cut_short_fails_the_sync_clearly(manifest, config_for, monkeypatch):
-    monkeypatch.setattr(streaming, "time", _Clock())
+    patch_retry_waits(monkeypatch)
     with running_sandbox("netxl", faults=["truncate:1@^/product$"]) as server:
         config = config_for(server)
         output = read(manifest, config, catalog_for(manifest, config, ["products"]), expecting_exception=True)

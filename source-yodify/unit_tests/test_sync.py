@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox, state_messages
+from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 from pathlib import Path
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
@@ -106,32 +106,38 @@ def test_oauth_token_expiring_mid_sync_is_refreshed_without_losing_records(yod):
         assert server.api.auth.tokens_issued >= 2
 
 
-def test_token_dropped_early_by_the_server_is_refreshed_on_its_401(yod):
+def test_token_dropped_early_by_the_server_is_refreshed_on_its_401(yod, monkeypatch):
     # the server says tokens last an hour but drops them after 2 s: only its 401 (WWW-Authenticate:
     # ... The token expired) tells; 8 pages of orders at 300 ms each outlive a token
     with running_sandbox("yodify", scale=3, token_ttl=2, token_ttl_advertised=3600, latency_ms=300) as server:
-        config = yod.oauth_config(server, retry_backoff_factor=0.05)
+        patch_retry_waits(monkeypatch)
+        config = yod.oauth_config(server)
         streams = ["orders", "order_items"]
         output = read(MANIFEST, config, catalog_for(MANIFEST, config, streams))
         assert_complete(server, output, streams)
         assert server.api.auth.rejected_expired >= 1 and server.api.auth.tokens_issued >= 2
 
 
-def test_faults_lose_and_duplicate_nothing(yod):
+def test_faults_lose_and_duplicate_nothing(yod, monkeypatch):
     # 429 "API call quota exceeded" (Retry-After 0), 5xx, half bodies, HTML pages, dropped connections
     faults = ["429:5:0", "500:7", "truncate:9", "html:13:503", "drop:11"]
+    clock = patch_retry_waits(monkeypatch)
     with running_sandbox("yodify", faults=faults) as server:
-        config = yod.token_config(server, retry_backoff_factor=0.05)
+        config = yod.token_config(server)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config))
         assert_complete(server, output)
         statuses = {r["status"] for r in server.api_requests("/api/v1/")}
         assert {0, 429, 500} <= statuses  # 0: a dropped connection
+        assert min(clock.sleeps) < 1.01  # Retry-After: 0 is honoured (the CDK sleeps one second more than asked)
 
 
-def test_api_call_quota_429_without_retry_after_loses_nothing(yod):
-    # the documented 429 has no body and no Retry-After: the connector backs off and tries again
+def test_api_call_quota_429_without_retry_after_loses_nothing(yod, monkeypatch):
+    # the documented 429 has no body and no Retry-After: the connector backs off (5 s doubling, here
+    # slept at 1/100) and tries again, however often, until the quota lets it through
+    clock = patch_retry_waits(monkeypatch, scale=0.01)
     with running_sandbox("yodify", quota=(8, 0.5)) as server:
-        config = yod.token_config(server, retry_backoff_factor=0.1)
+        config = yod.token_config(server)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config))
         assert_complete(server, output)
         assert server.api.quota_rejections > 0
+        assert 6 in clock.sleeps  # the first headerless wait: 5 s (+1 s the CDK adds)

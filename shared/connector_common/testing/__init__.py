@@ -15,12 +15,14 @@ from .runs import (
     run_cli,
     state_messages,
 )
+from .clock import RetryClock, patch_retry_waits
 from .connectors import SOURCES, SandboxedConnector
 from .sandbox import running_sandbox, sandbox_process, shared_sandbox
 from .standard_suite import SandboxScenarios
 
 __all__ = [
     "SOURCES",
+    "RetryClock",
     "SandboxedConnector",
     "SandboxScenarios",
     "catalog_for",
@@ -28,6 +30,7 @@ __all__ = [
     "connection_status",
     "declarative_source",
     "discover",
+    "patch_retry_waits",
     "read",
     "records_by_stream",
     "run_cli",
