@@ -85,6 +85,15 @@ def test_server_errors_back_off_and_are_bounded():
     assert s.backoff_time(exc, 1) == 2
 
 
+def test_a_server_error_with_retry_after_waits_what_it_asks_and_still_counts():
+    s = strategy(server_error_initial_backoff_seconds=2, max_server_error_retries=2)
+    request = requests.Request("GET", "http://api.test/product").prepare()
+    assert s.backoff_time(response(503, {"Retry-After": "7"}, request=request), 1) == 7
+    assert s.backoff_time(response(503, request=request), 2) == 4
+    with pytest.raises(AirbyteTracedException):
+        s.backoff_time(response(503, {"Retry-After": "1"}, request=request), 3)
+
+
 def test_patient_error_handler_never_cuts_retries_short():
     handler = PatientErrorHandler(config={}, parameters={}, max_retries=5, max_time=600)
     assert handler.max_retries == UNBOUNDED_RETRIES

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, read, records_by_stream, run_cli, running_sandbox, state_messages
+from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, run_cli, running_sandbox, state_messages
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
 TOKEN = "m3-sandbox-token"
@@ -79,7 +79,8 @@ def test_incremental_emits_only_changed_orders_products_and_stock():
         assert orders_state["stream"]["stream_state"]["updated_at"] == changed[12010]["updated_at"].replace("+00:00", "+0000").replace("+01:00", "+0100")
 
 
-def test_faults_lose_and_duplicate_nothing():
+def test_faults_lose_and_duplicate_nothing(monkeypatch):
+    clock = patch_retry_waits(monkeypatch)
     with running_sandbox("m3-wholesale", per_page_default=7, faults=["429:3:0", "500:4@/api/v1/(companies|orders)"]) as server:
         cfg = config(server)
         out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies", "orders", "addresses"]))
@@ -89,6 +90,7 @@ def test_faults_lose_and_duplicate_nothing():
             keys = [tuple(r[k] for k in PK[stream]) for r in records[stream]]
             assert len(keys) == len(set(keys)) == counts[stream], stream
         assert any(f["fired"] for f in server.faults.summary())
+        assert min(clock.sleeps) < 1.01  # Retry-After: 0 honoured (plus the CDK's own second)
 
 
 def test_wrong_token_check_fails_readably_without_leaking():

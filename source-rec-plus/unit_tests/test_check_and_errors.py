@@ -37,14 +37,16 @@ def test_private_stream_with_public_key_fails_with_the_reason(sandbox, manifest,
     assert "Public API key" in messages
 
 
-def test_html_instead_of_json_is_an_error_not_an_empty_sync(manifest, config_for, creds):
-    from connector_common.testing import running_sandbox
+def test_html_instead_of_json_is_an_error_not_an_empty_sync(manifest, config_for, creds, monkeypatch):
+    from connector_common.testing import patch_retry_waits, running_sandbox
 
+    patch_retry_waits(monkeypatch)
     with running_sandbox("rec-plus", faults=["html:1:200"], error_retry_after=1) as server:
         config = config_for(server)
         output = read(manifest, config, catalog_for(manifest, config, ["manufacturers"]), expecting_exception=True)
         assert not output.records
         assert any("instead of JSON" in e.trace.error.message for e in output.errors)
+        assert len(server.api_requests("/manufacturers")) == 7  # first try + 6 retries, then the error
 
 
 def test_bad_config_values_are_refused_by_the_spec(sandbox, manifest, config_for, creds):

@@ -3,7 +3,7 @@
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox, state_messages
+from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 
 PRIMARY_KEYS = {"stock": ("code",), "addresses": ("order_id", "address_type")}
 
@@ -94,15 +94,17 @@ def test_start_date_limits_the_first_sync(sandbox, manifest, config_for):
     [
         (["429:3:1", "500:7"], ["products", "orders", "order_lines"]),
         (["html:4:200", "503:9"], ["products", "orders", "stock"]),
-        # no Retry-After on a broken connection: these wait the real exponential backoff, so fewer requests
+        # no Retry-After on a broken connection: exponential backoff from 4 s
         (["drop:9", "truncate:10"], ["products", "orders"]),
     ],
     ids=["rate-limit-and-500", "html-and-503", "dropped-and-truncated"],
 )
-def test_faults_lose_and_duplicate_nothing(faults, streams, manifest, config_for):
+def test_faults_lose_and_duplicate_nothing(faults, streams, manifest, config_for, monkeypatch):
+    clock = patch_retry_waits(monkeypatch)  # the waits are asserted, not waited
     with running_sandbox("rec-plus", faults=faults, error_retry_after=1) as server:
         config = config_for(server, page_size=10)
         output = read(manifest, config, catalog_for(manifest, config, streams))
         assert not output.errors
         assert_complete(output, server, streams)
         assert sum(f["fired"] for f in server.faults.summary()) >= 2
+        assert clock.sleeps and all(wait <= 61 for wait in clock.sleeps)

@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox, state_messages
+from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 from supplier_sandbox.apis.vidaxl import CARRIERS, ORDERS_PATHS, UNKNOWN_SHIPPING_OPTION
 
 STREAMS = ["orders", "order_products", "shipments", "addresses"]
@@ -119,7 +119,8 @@ def test_a_new_order_submitted_after_the_first_sync_arrives(manifest, config_for
 
 
 @pytest.mark.parametrize("faults", [["429:3:1"], ["500:7"], ["html:11", "truncate:13", "429:7:1"]])
-def test_faults_lose_and_duplicate_nothing(manifest, config_for, faults):
+def test_faults_lose_and_duplicate_nothing(manifest, config_for, faults, monkeypatch):
+    patch_retry_waits(monkeypatch)
     with running_sandbox("vidaxl", faults=faults) as server:
         records = records_by_stream(sync(manifest, config_for(server)))
         assert_complete_and_unique(records, server)

@@ -11,8 +11,12 @@ Why not the CDK's own pieces alone:
 otherwise backs off exponentially up to `max_backoff_seconds`, logging why the sync is waiting.
 429s are not counted against a retry limit: the request is retried until it succeeds, unless
 `rate_limit_give_up_after_seconds` (total waited for one request) is set and would be exceeded.
-Other retryable failures (5xx, connection errors) back off exponentially up to
+Other retryable failures (5xx, an HTML page for JSON, connection errors) wait what `Retry-After`
+asks when the response sends one, else back off exponentially up to
 `server_error_max_backoff_seconds`, at most `max_server_error_retries` times per request.
+
+Every connector's error handler is this pair (one retry policy across the repo); each sets its
+waits and retry counts in its manifest.
 
 `PatientErrorHandler` is the `DefaultErrorHandler` with the retry count and time left to the
 strategy above (both set out of reach), so the strategy's rules are the only ones that apply.
@@ -65,7 +69,9 @@ def _describe(response_or_exception: Any) -> str:
         request = response_or_exception.request
         path = requests.utils.urlparse(response_or_exception.url or "").path  # never the query string
         method = request.method if request is not None else "GET"
-        return f"{method} {path} answered HTTP {response_or_exception.status_code}"
+        content_type = (response_or_exception.headers.get("Content-Type") or "").split(";")[0].strip()
+        body = f" with {content_type} instead of JSON" if content_type and "json" not in content_type.lower() else ""
+        return f"{method} {path} answered HTTP {response_or_exception.status_code}{body}"
     if isinstance(response_or_exception, Exception):
         return f"the request failed ({type(response_or_exception).__name__})"
     return "the request failed"
@@ -145,7 +151,11 @@ class RateLimitBackoffStrategy(BackoffStrategy):
                 internal_message=f"server error retries exhausted: {what}",
                 failure_type=FailureType.transient_error,
             )
-        wait = min(float(self.server_error_max_backoff_seconds), float(self.server_error_initial_backoff_seconds) * 2 ** (counts[2] - 1))
+        asked = retry_after_seconds(response_or_exception, self.retry_after_header) if isinstance(response_or_exception, requests.Response) else None
+        if asked is not None:  # a 503 that says when to come back
+            wait = asked
+        else:
+            wait = min(float(self.server_error_max_backoff_seconds), float(self.server_error_initial_backoff_seconds) * 2 ** (counts[2] - 1))
         logger.warning(f"{what[0].upper()}{what[1:]}; waiting {wait:g} s before retry {counts[2]} of {self.max_server_error_retries}.")
         return max(wait, 0.001)
 
