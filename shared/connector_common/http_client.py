@@ -29,6 +29,8 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets, filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .components.backoff import retry_after_seconds
+
 log = logging.getLogger("airbyte")
 
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
@@ -226,21 +228,10 @@ def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
 
 
 def retry_after(response: requests.Response, default: float = 1.0, cap: float = 300.0) -> float:
-    """Seconds from a `Retry-After` header (delta-seconds or an HTTP date), capped; `default` without one."""
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return min(default, cap)
-    try:
-        return max(0.0, min(float(value), cap))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return min(default, cap)
-    return max(0.0, min(when.timestamp() - time.time(), cap))
+    """Seconds from a `Retry-After` header (delta-seconds or an HTTP date, parsed as the sources'
+    backoff parses it), capped; `default` without one."""
+    asked = retry_after_seconds(response)
+    return min(default if asked is None else asked, cap)
 
 
 # Errors raised before the request could reach the server: retrying a write after these is safe.

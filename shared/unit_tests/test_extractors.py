@@ -1,43 +1,35 @@
 """connector_common.components.extractors: envelopes, embedded objects, key/value maps, and the
 whole-body reading they share (a bare array is never mistaken for an envelope)."""
 
-import json
 
 import pytest
-import requests
 
 from connector_common.components.extractors import EmbeddedObjectsExtractor, EnvelopeListExtractor, KeyValueExtractor
+from connector_common.testing import json_response
 
-
-def response(body) -> requests.Response:
-    r = requests.Response()
-    r.status_code = 200
-    r._content = json.dumps(body).encode()
-    r.headers["Content-Type"] = "application/json"
-    return r
 
 
 def test_envelope_prefers_the_named_key_then_the_only_list():
     named = EnvelopeListExtractor(config={}, parameters={}, field_names=["delivery_methods"])
-    assert list(named.extract_records(response({"delivery_methods": [{"id": 1}], "count": 1}))) == [{"id": 1}]
+    assert list(named.extract_records(json_response({"delivery_methods": [{"id": 1}], "count": 1}))) == [{"id": 1}]
     # another server spells the key with a dash: still found, as the body's only list
-    assert list(named.extract_records(response({"delivery-methods": [{"id": 2}], "paging": {}}))) == [{"id": 2}]
-    assert list(named.extract_records(response([{"id": 3}]))) == [{"id": 3}]
-    assert list(named.extract_records(response({"count": 0}))) == []
+    assert list(named.extract_records(json_response({"delivery-methods": [{"id": 2}], "paging": {}}))) == [{"id": 2}]
+    assert list(named.extract_records(json_response([{"id": 3}]))) == [{"id": 3}]
+    assert list(named.extract_records(json_response({"count": 0}))) == []
 
 
 def test_a_one_item_bare_array_is_a_record_not_an_envelope():
     # the CDK's JsonDecoder would hand over the item alone, and its `data` list would look like records
     body = [{"id": 1, "data": [{"id": "not a record"}]}]
-    assert list(EnvelopeListExtractor(config={}, parameters={}, field_names=["data"]).extract_records(response(body))) == body
+    assert list(EnvelopeListExtractor(config={}, parameters={}, field_names=["data"]).extract_records(json_response(body))) == body
     extractor = EmbeddedObjectsExtractor(parameters={}, sources=[{"envelope_keys": ["data"], "objects": {"a": "address"}, "parent_fields": {"id": "id"}}])
-    assert list(extractor.extract_records(response([{"id": 1, "address": {"x": 1}, "data": [{"id": 2, "address": {"x": 2}}]}]))) == [{"x": 1, "id": 1}]
+    assert list(extractor.extract_records(json_response([{"id": 1, "address": {"x": 1}, "data": [{"id": 2, "address": {"x": 2}}]}]))) == [{"x": 1, "id": 1}]
 
 
 def test_envelope_refuses_to_guess_between_several_lists():
     extractor = EnvelopeListExtractor(config={}, parameters={})
     with pytest.raises(ValueError, match="several lists"):
-        list(extractor.extract_records(response({"a": [], "b": []})))
+        list(extractor.extract_records(json_response({"a": [], "b": []})))
 
 
 def test_embedded_objects_from_an_envelope_with_dotted_paths_and_lists():
@@ -51,7 +43,7 @@ def test_embedded_objects_from_an_envelope_with_dotted_paths_and_lists():
         {"id": 8, "user": None, "delivery_address": None},
         {"id": 9, "user": {"id": 4, "billing_address": [{"town": "A"}, {"town": "B"}]}},
     ]}
-    assert list(extractor.extract_records(response(body))) == [
+    assert list(extractor.extract_records(json_response(body))) == [
         {"town": "Breda", "address_type": "delivery", "order_id": 7, "user_id": 3},
         {"town": "Utrecht", "address_type": "billing", "order_id": 7, "user_id": 3},
         {"town": "A", "address_type": "billing", "order_id": 9, "user_id": 4},
@@ -68,14 +60,14 @@ SOURCES = [
 
 def test_embedded_objects_from_a_page_of_companies():
     body = {"data": [{"code": "EA1", "address": {"city": "Amsterdam"}}, {"code": "EA2", "address": None}], "links": {}, "meta": {}}
-    records = list(EmbeddedObjectsExtractor(parameters={}, sources=SOURCES, label_field="address_type").extract_records(response(body)))
+    records = list(EmbeddedObjectsExtractor(parameters={}, sources=SOURCES, label_field="address_type").extract_records(json_response(body)))
     assert records == [{"city": "Amsterdam", "address_type": "company", "owner_type": "company", "owner_id": "EA1"}]
 
 
 @pytest.mark.parametrize("orders", [1, 2])
 def test_embedded_objects_from_a_bare_list_of_orders(orders):
     body = [{"id": 7, "shippingAddress": {"city": "Rotterdam"}, "BillingAddress": {"city": "Breda"}}, {"id": 8, "shippingAddress": {"city": "Delft"}, "BillingAddress": None}][:orders]
-    records = list(EmbeddedObjectsExtractor(parameters={}, sources=SOURCES, label_field="address_type").extract_records(response(body)))
+    records = list(EmbeddedObjectsExtractor(parameters={}, sources=SOURCES, label_field="address_type").extract_records(json_response(body)))
     expected = [(7, "shipping", "Rotterdam"), (7, "billing", "Breda"), (8, "shipping", "Delft")]
     assert [(r["owner_id"], r["address_type"], r["city"]) for r in records] == expected[: 2 if orders == 1 else 3]
     assert all(r["owner_type"] == "order" for r in records)
@@ -88,5 +80,5 @@ def test_embedded_objects_needs_a_source():
 
 @pytest.mark.parametrize("body", [[{"A1": 1}, {"B2": 0}], {"A1": 1, "B2": 0}, [{"A1": 1, "B2": 0}]])
 def test_key_values_in_either_list_type(body):
-    records = list(KeyValueExtractor(parameters={}, key_field="sku", value_field="stock").extract_records(response(body)))
+    records = list(KeyValueExtractor(parameters={}, key_field="sku", value_field="stock").extract_records(json_response(body)))
     assert records == [{"sku": "A1", "stock": 1}, {"sku": "B2", "stock": 0}]

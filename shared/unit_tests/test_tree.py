@@ -9,6 +9,7 @@ import requests
 from urllib3 import HTTPResponse
 from connector_common.components.streaming import JsonListStreamDecoder
 from connector_common.components.tree import FlattenTreeExtractor, flatten_tree
+from connector_common.testing import json_response
 
 TREE = [
     {"key": "a", "name": "A", "children": [
@@ -18,12 +19,6 @@ TREE = [
     {"key": "b", "name": "B", "children": None},
 ]
 
-
-def response(body) -> requests.Response:
-    r = requests.Response()
-    r.status_code = 200
-    r._content = json.dumps(body).encode()
-    return r
 
 
 def test_every_node_once_parents_first_with_parent_key_and_depth():
@@ -47,8 +42,8 @@ def test_deep_trees_do_not_recurse():
 
 def test_extractor_reads_a_list_of_roots_or_one_root():
     extractor = FlattenTreeExtractor(config={}, parameters={})
-    assert [r["key"] for r in extractor.extract_records(response(TREE))] == ["a", "a1", "a1x", "a2", "b"]
-    assert [r["key"] for r in extractor.extract_records(response(TREE[0]))] == ["a", "a1", "a1x", "a2"]
+    assert [r["key"] for r in extractor.extract_records(json_response(TREE))] == ["a", "a1", "a1x", "a2", "b"]
+    assert [r["key"] for r in extractor.extract_records(json_response(TREE[0]))] == ["a", "a1", "a1x", "a2"]
 
 
 def test_extractor_reads_the_roots_a_streaming_decoder_yields():
@@ -74,7 +69,7 @@ M3_TREE = [node("A", node("A1", node("A1x")), node("A2")), node("B")]
 
 def test_labelled_trees_with_paths():
     extractor = FlattenTreeExtractor(parameters={}, **M3_TREES)
-    records = list(extractor.extract_records(response({"b2b": M3_TREE, "b2c": [node("C")]})))
+    records = list(extractor.extract_records(json_response({"b2b": M3_TREE, "b2c": [node("C")]})))
     assert [(r["tree"], r["code"], r["parent_code"], r["depth"], r["tree_path"]) for r in records] == [
         ("b2b", "A", None, 1, ["A"]),
         ("b2b", "A1", "A", 2, ["A", "A1"]),
@@ -88,11 +83,11 @@ def test_labelled_trees_with_paths():
 
 def test_grouped_trees_emit_a_node_seen_twice_once():
     body = {"categories-b2b": {"Toilet": [node("A", node("A1"))], "Garden": [node("A", node("A1")), node("G")]}}
-    records = list(FlattenTreeExtractor(parameters={}, **M3_TREES).extract_records(response(body)))
+    records = list(FlattenTreeExtractor(parameters={}, **M3_TREES).extract_records(json_response(body)))
     assert [(r["code"], r["group"]) for r in records] == [("A", "Toilet"), ("A1", "Toilet"), ("G", "Garden")]
 
 
 def test_a_plain_list_body_is_one_tree_labelled_list_tree():
     extractor = FlattenTreeExtractor(parameters={}, list_tree="all", **M3_TREES)
-    records = list(extractor.extract_records(response([node("X", node("Y"))])))
+    records = list(extractor.extract_records(json_response([node("X", node("Y"))])))
     assert [(r["tree"], r["code"], r["tree_path"]) for r in records] == [("all", "X", ["X"]), ("all", "Y", ["X", "Y"])]

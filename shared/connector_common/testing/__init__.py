@@ -17,6 +17,7 @@ from .runs import (
 )
 from .clock import RetryClock, patch_retry_waits
 from .connectors import SOURCES, SandboxedConnector
+from .responses import json_response
 from .sandbox import running_sandbox, sandbox_process, shared_sandbox
 from .standard_suite import SandboxScenarios
 
@@ -30,6 +31,7 @@ __all__ = [
     "connection_status",
     "declarative_source",
     "discover",
+    "json_response",
     "patch_retry_waits",
     "read",
     "records_by_stream",
