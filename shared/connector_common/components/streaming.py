@@ -10,9 +10,11 @@ with `ijson` straight from the socket and yields each record of:
 - the first array found under one of `field_names` in a top-level object:
   `{"products": [{...}]}` / `{"data": [{...}]}`.
 
-Memory stays bounded by one record plus ijson's buffers. A body that is a JSON object with no
-array under any of `field_names` is an error (not zero records): a changed envelope must not
-turn into a silently empty sync. A body cut short raises too (ijson's IncompleteJSONError).
+Memory stays bounded by one record plus ijson's buffers (and, with `unique_key`, the keys of the
+records emitted). A body that is a JSON object with no array under any of `field_names` is an
+error (not zero records): a changed envelope must not turn into a silently empty sync. A body cut
+short is read again, skipping what was already emitted, and is an error only when it keeps being
+cut short; broken JSON is an error at once.
 """
 
 from __future__ import annotations
