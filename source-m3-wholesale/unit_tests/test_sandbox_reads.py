@@ -19,7 +19,7 @@ def config(server, **extra):
     return {"base_url": server.url, "api_token": TOKEN, **extra}
 
 
-@pytest.mark.parametrize("options", [{}, {"categories_shape": "prefixed", "per_page_default": 7}])
+@pytest.mark.parametrize("options", [{}, {"categories_shape": "prefixed", "per_page_default": 7}, {"categories_shape": "list"}])
 def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options):
     with running_sandbox("m3-wholesale", **options) as server:
         out = read(MANIFEST, config(server), catalog_for(MANIFEST, config(server)))
@@ -30,6 +30,8 @@ def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options):
             keys = [tuple(r[k] for k in PK[stream]) for r in rows]
             assert len(keys) == len(set(keys)), stream
         assert len(server.api_requests("/api/v1/products/")) == server.api.counts()["products"]  # one per SKU
+        trees = {c["tree"] for c in records["categories"]}
+        assert trees == ({"all"} if options.get("categories_shape") == "list" else {"b2b", "b2c"})
 
 
 def test_php_dates_are_iso_with_the_zone_offset_across_dst():

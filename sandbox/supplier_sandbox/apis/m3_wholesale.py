@@ -10,7 +10,8 @@ SKU list only). Anything else is 401.
 
 Where the doc leaves room, options serve the other readings:
 - `categories_shape`: `keyed` (`{"b2b": [...], "b2c": [...]}`, default), `prefixed`
-  (`{"categories-b2b": {...}, "categories-b2c": {...}}` grouped like the product detail).
+  (`{"categories-b2b": {...}, "categories-b2c": {...}}` grouped like the product detail), or `list`
+  (one unlabelled list of roots, like the doc's single-category example).
 - `flat` stock (`listtype=flat`) is one object `{sku: value}`; `nested` (default) a list of one-key objects.
 - `naive_tz`: how a `modified_since` without an offset is read (default Europe/Amsterdam; `UTC`).
 """
@@ -74,8 +75,8 @@ class M3WholesaleApi(SupplierApi):
         per_page_default: int = 15,
     ) -> None:
         super().__init__(scale=scale, seed=seed, now=now)
-        if categories_shape not in ("keyed", "prefixed"):
-            raise ValueError(f"categories_shape {categories_shape!r}: keyed or prefixed")
+        if categories_shape not in ("keyed", "prefixed", "list"):
+            raise ValueError(f"categories_shape {categories_shape!r}: keyed, prefixed or list")
         self.categories_shape = categories_shape
         self.naive_tz = naive_tz
         self.per_page_default = per_page_default
@@ -360,6 +361,8 @@ class M3WholesaleApi(SupplierApi):
     def _categories(self, request: Request) -> Response:
         if self.categories_shape == "keyed":
             return Response.json(copy.deepcopy(self.trees))
+        if self.categories_shape == "list":  # one unlabelled list of roots, like the doc's category example
+            return Response.json([copy.deepcopy(root) for roots in self.trees.values() for root in roots])
         return Response.json({f"categories-{tree}": {"All": copy.deepcopy(roots)} for tree, roots in self.trees.items()})
 
     def _category(self, request: Request) -> Response:
