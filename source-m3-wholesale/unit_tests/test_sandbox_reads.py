@@ -169,3 +169,14 @@ def test_one_failing_sku_is_named_the_others_are_read_and_the_next_sync_resumes_
         fourth = read(MANIFEST, cfg, catalog, state_messages(third))
         assert {p["sku"] for p in records_by_stream(fourth).get("products", [])} <= {"0000003", "0000020"}
         assert len(server.api_requests("/api/v1/products/")) - requests_before <= 2
+
+
+def test_addresses_send_the_status_filter_to_orders_only():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = config(server, order_statuses=["shipped"])
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["addresses"]))
+        order_owned = [a for a in records_by_stream(out)["addresses"] if a["owner_type"] == "order"]
+        shipped = {str(o["id"]) for o in server.api.orders if o["status"] == "shipped"}
+        assert order_owned and {a["owner_id"] for a in order_owned} == shipped
+        assert all("status" not in r["query"] for r in server.api_requests("/api/v1/companies"))
+        assert all("status[]=shipped" in r["query"] for r in server.api_requests("/api/v1/orders"))
