@@ -153,3 +153,17 @@ def test_broken_json_is_not_read_again():
     with pytest.raises(AirbyteTracedException):
         list(decoder.decode(_through(adapter, b'[{"sku": "1"}, {sku}]')))
     assert adapter.sent == 0
+
+
+def test_an_html_page_is_read_again_and_another_format_is_an_error_at_once():
+    html = _through(_Adapter((200, FULL)), b"<!DOCTYPE html><html>maintenance</html>")
+    html.headers["Content-Type"] = "text/html; charset=utf-8"
+    decoder = JsonListStreamDecoder(parameters={}, unique_key="sku", resume_wait_seconds=0)
+    assert list(decoder.decode(html)) == CATALOGUE
+
+    adapter = _Adapter((200, FULL))
+    csv = _through(adapter, b"sku,name\n1,p1\n")
+    csv.headers["Content-Type"] = "text/csv"
+    with pytest.raises(AirbyteTracedException) as error:
+        list(decoder.decode(csv))
+    assert "text/csv instead of JSON" in error.value.message and adapter.sent == 0

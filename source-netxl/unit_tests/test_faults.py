@@ -65,10 +65,11 @@ def test_persistent_5xx_fails_the_sync_with_a_clear_message(manifest, config_for
         assert not output.records
 
 
-@pytest.mark.parametrize("envelope", [None, "resource"])
-def test_a_product_body_cut_short_is_read_again_losing_and_duplicating_nothing(manifest, config_for, monkeypatch, envelope):
+@pytest.mark.parametrize("envelope, fault", [(None, "truncate:1*2@^/product$"), ("resource", "truncate:1*2@^/product$"),
+                                             (None, "html:1*2:200@^/product$")], ids=["cut-bare", "cut-envelope", "html-200"])
+def test_a_product_body_cut_short_is_read_again_losing_and_duplicating_nothing(manifest, config_for, monkeypatch, envelope, fault):
     clock = patch_retry_waits(monkeypatch)
-    with running_sandbox("netxl", list_envelope=envelope, faults=["truncate:1*2@^/product$"]) as server:
+    with running_sandbox("netxl", list_envelope=envelope, faults=[fault]) as server:
         config = config_for(server)
         output = read(manifest, config, catalog_for(manifest, config, ["products"]))
         assert not output.errors

@@ -13,8 +13,8 @@ with `ijson` straight from the socket and yields each record of:
 Memory stays bounded by one record plus ijson's buffers (and, with `unique_key`, the keys of the
 records emitted). A body that is a JSON object with no array under any of `field_names` is an
 error (not zero records): a changed envelope must not turn into a silently empty sync. A body cut
-short is read again, skipping what was already emitted, and is an error only when it keeps being
-cut short; broken JSON is an error at once.
+short, or an HTML page where JSON was expected, is read again, skipping what was already emitted,
+and is an error only when it keeps happening; broken JSON or another format (CSV) is an error at once.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class JsonListStreamDecoder(Decoder):
                         emitted += 1
                         yield item
                     return
-                except _CUT_SHORT as error:
+                except (*_CUT_SHORT, HtmlInsteadOfJson) as error:
                     if not _is_cut_short(error) or getattr(response, "connection", None) is None:
                         raise self._unreadable(response, str(error), error) from error
                     response.close()
@@ -162,6 +162,11 @@ class JsonListStreamDecoder(Decoder):
             response.close()
 
     def _stream(self, response: requests.Response) -> Iterator[Any]:
+        content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type and "json" not in content_type:
+            # a maintenance or proxy page is worth reading again; CSV or XML is the wrong format
+            kind = HtmlInsteadOfJson if "html" in content_type else ValueError
+            raise kind(f"the API answered with {content_type} instead of JSON")
         raw = response.raw
         raw.decode_content = True  # let urllib3 undo a Content-Encoding (gzip) while we read
         raw.auto_close = False  # as the CDK does: an io wrapper must not read a file urllib3 closed itself
@@ -196,6 +201,10 @@ class JsonListStreamDecoder(Decoder):
             internal_message=f"{type(error).__name__}: {error}",
             failure_type=FailureType.system_error,
         )
+
+
+class HtmlInsteadOfJson(Exception):
+    """An HTML page (maintenance, proxy) where the JSON list was expected: read again, like a cut body."""
 
 
 def _is_cut_short(error: Exception) -> bool:
