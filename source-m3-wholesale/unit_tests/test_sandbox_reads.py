@@ -180,3 +180,15 @@ def test_addresses_send_the_status_filter_to_orders_only():
         assert order_owned and {a["owner_id"] for a in order_owned} == shipped
         assert all("status" not in r["query"] for r in server.api_requests("/api/v1/companies"))
         assert all("status[]=shipped" in r["query"] for r in server.api_requests("/api/v1/orders"))
+
+
+def test_an_html_page_for_the_sku_list_is_asked_for_again_not_replayed_from_the_cache(monkeypatch):
+    # the CDK caches parent streams' responses: the SKU list opts out, or a cached maintenance page
+    # would be "retried" from the cache until the retries ran out
+    patch_retry_waits(monkeypatch)
+    with running_sandbox("m3-wholesale", faults=["html:1*1:200@^/api/v1/products$"]) as server:
+        cfg = config(server)
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["products"]))
+        assert not out.errors
+        assert len(records_by_stream(out)["products"]) == server.api.counts()["products"]
+        assert [r["status"] for r in server.api_requests("/api/v1/products") if r["path"] == "/api/v1/products"] == [200, 200]
