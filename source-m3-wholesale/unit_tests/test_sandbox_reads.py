@@ -192,3 +192,10 @@ def test_an_html_page_for_the_sku_list_is_asked_for_again_not_replayed_from_the_
         assert not out.errors
         assert len(records_by_stream(out)["products"]) == server.api.counts()["products"]
         assert [r["status"] for r in server.api_requests("/api/v1/products") if r["path"] == "/api/v1/products"] == [200, 200]
+
+
+def test_a_base_url_that_already_ends_in_api_v1_works_too():
+    with running_sandbox("m3-wholesale") as server:
+        cfg = {"base_url": server.url.rstrip("/") + "/api/v1/", "api_token": TOKEN}
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies"]))
+        assert not out.errors and len(records_by_stream(out)["companies"]) == server.api.counts()["companies"]
