@@ -81,8 +81,14 @@ def test_server_errors_back_off_and_are_bounded():
     with pytest.raises(AirbyteTracedException) as error:
         s.backoff_time(response(503, request=request), 5)
     assert "kept failing" in error.value.message and "503" in error.value.message
-    exc = requests.ConnectionError("boom", request=requests.Request("GET", "http://api.test/x").prepare())
+    exc = requests.ConnectionError("boom", request=requests.Request("GET", "http://user:pw@api.test:8080/x?key=secret").prepare())
     assert s.backoff_time(exc, 1) == 2
+    with pytest.raises(AirbyteTracedException) as error:
+        for attempt in range(2, 6):
+            s.backoff_time(exc, attempt)
+    # where the request went, for a wrong base_url; never the credentials or the query string
+    assert "GET http://api.test:8080/x failed (ConnectionError)" in error.value.message
+    assert "secret" not in error.value.message and "pw" not in error.value.message
 
 
 def test_a_server_error_with_retry_after_waits_what_it_asks_and_still_counts():

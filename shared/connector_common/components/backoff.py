@@ -73,7 +73,15 @@ def _describe(response_or_exception: Any) -> str:
         body = f" with {content_type} instead of JSON" if content_type and "json" not in content_type.lower() else ""
         return f"{method} {path} answered HTTP {response_or_exception.status_code}{body}"
     if isinstance(response_or_exception, Exception):
-        return f"the request failed ({type(response_or_exception).__name__})"
+        # name where it was going (scheme, host, port, path; never credentials or the query string):
+        # a connection refused usually means a wrong base_url
+        request = getattr(response_or_exception, "request", None)
+        where = ""
+        if request is not None and getattr(request, "url", None):
+            url = requests.utils.urlparse(request.url)
+            host = f"{url.hostname}:{url.port}" if url.port else (url.hostname or "")
+            where = f" {request.method} {url.scheme}://{host}{url.path}"
+        return f"the request{where} failed ({type(response_or_exception).__name__})"
     return "the request failed"
 
 
@@ -146,8 +154,9 @@ class RateLimitBackoffStrategy(BackoffStrategy):
             return max(wait, 0.001)
         counts[2] += 1
         if counts[2] > int(self.max_server_error_retries):
+            hint = "" if isinstance(response_or_exception, requests.Response) else " If it persists, check base_url (host and port) and the network."
             raise AirbyteTracedException(
-                message=f"The API kept failing: {what} on {counts[2]} attempts. Try the sync again later.",
+                message=f"The API kept failing: {what} on {counts[2]} attempts. Try the sync again later.{hint}",
                 internal_message=f"server error retries exhausted: {what}",
                 failure_type=FailureType.transient_error,
             )
