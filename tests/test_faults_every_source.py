@@ -32,3 +32,21 @@ def test_every_stream_complete_under_faults(source, faults, monkeypatch):
         got = {stream: len(rows) for stream, rows in records_by_stream(output).items()}
         assert got == server.api.counts()
         assert sum(f["fired"] for f in server.faults.summary()) > 0  # the faults did happen
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_check_against_a_host_that_refuses_connections_fails_soon_and_says_where(source, monkeypatch):
+    import socket
+
+    from connector_common.testing import check, connection_status
+
+    with socket.socket() as probe:  # a free port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    connector = SOURCES[source]
+    clock = patch_retry_waits(monkeypatch)
+    config = connector.config(f"http://127.0.0.1:{port}")
+    status, message = connection_status(check(ROOT / connector.script / "manifest.yaml", config))
+    assert status == "FAILED"
+    assert "Could not connect" in message and f"127.0.0.1:{port}" in message and "base_url" in message
+    assert sum(clock.sleeps) < 60  # under a minute, not the minutes a 5xx outage is given

@@ -104,3 +104,18 @@ def test_patient_error_handler_never_cuts_retries_short():
     handler = PatientErrorHandler(config={}, parameters={}, max_retries=5, max_time=600)
     assert handler.max_retries == UNBOUNDED_RETRIES
     assert handler.max_time > 365 * 24 * 3600
+
+
+def test_a_refused_connection_gets_few_retries_and_a_config_error():
+    try:
+        requests.get("http://127.0.0.1:1/x", timeout=2)
+    except requests.ConnectionError as refused:
+        error = refused
+    s = strategy(max_connect_error_retries=2, server_error_initial_backoff_seconds=1)
+    assert [s.backoff_time(error, n) for n in (1, 2)] == [1, 2]
+    with pytest.raises(AirbyteTracedException) as raised:
+        s.backoff_time(error, 3)
+    assert "Could not connect" in raised.value.message and raised.value.failure_type.value == "config_error"
+    # a connection dropped after it was opened is an outage, not a wrong host: the full budget
+    dropped = requests.ConnectionError(ConnectionResetError("reset"), request=requests.Request("GET", "http://api.test/y").prepare())
+    assert s.backoff_time(dropped, 1) == 1

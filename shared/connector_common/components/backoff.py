@@ -13,7 +13,10 @@ otherwise backs off exponentially up to `max_backoff_seconds`, logging why the s
 `rate_limit_give_up_after_seconds` (total waited for one request) is set and would be exceeded.
 Other retryable failures (5xx, an HTML page for JSON, connection errors) wait what `Retry-After`
 asks when the response sends one, else back off exponentially up to
-`server_error_max_backoff_seconds`, at most `max_server_error_retries` times per request.
+`server_error_max_backoff_seconds`, at most `max_server_error_retries` times per request. A
+connection that could not even be opened (refused, unknown host, connect timeout) is retried only
+`max_connect_error_retries` times, then reported as a config error naming host and port: a wrong
+`base_url` fails `check` in seconds, not minutes.
 
 Every connector's error handler is this pair (one retry policy across the repo); each sets its
 waits and retry counts in its manifest.
@@ -32,6 +35,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Mapping, Optional, Union
 
 import requests
+import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.error_handlers import DefaultErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
@@ -85,6 +89,17 @@ def _describe(response_or_exception: Any) -> str:
     return "the request failed"
 
 
+def _never_connected(response_or_exception: Any) -> bool:
+    """True for a request that never reached the server: connection refused, unknown host, connect timeout."""
+    if isinstance(response_or_exception, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(response_or_exception, requests.exceptions.ConnectionError):
+        return False
+    reason = response_or_exception.args[0] if response_or_exception.args else None
+    reason = getattr(reason, "reason", reason)  # requests wraps urllib3's MaxRetryError(reason=...)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)  # NameResolutionError included
+
+
 @dataclass
 class RateLimitBackoffStrategy(BackoffStrategy):
     parameters: InitVar[Mapping[str, Any]]
@@ -98,6 +113,9 @@ class RateLimitBackoffStrategy(BackoffStrategy):
     server_error_initial_backoff_seconds: float = 2.0
     server_error_max_backoff_seconds: float = 60.0
     max_server_error_retries: int = 8
+    # a connection that could not even be opened (refused, unknown host, connect timeout) is usually a
+    # wrong base_url: fewer retries, so `check` says so in seconds rather than minutes
+    max_connect_error_retries: int = 3
     # why the API wants the pause, for the log line (e.g. "the API's docs say to wait 5 minutes")
     rate_limit_reason: str = ""
 
@@ -153,8 +171,17 @@ class RateLimitBackoffStrategy(BackoffStrategy):
             # The CDK treats a falsy wait as "no strategy answered": keep a tiny positive wait instead.
             return max(wait, 0.001)
         counts[2] += 1
-        if counts[2] > int(self.max_server_error_retries):
-            hint = "" if isinstance(response_or_exception, requests.Response) else " If it persists, check base_url (host and port) and the network."
+        never_connected = _never_connected(response_or_exception)
+        limit = int(self.max_connect_error_retries) if never_connected else int(self.max_server_error_retries)
+        if counts[2] > limit:
+            if never_connected:
+                raise AirbyteTracedException(
+                    message=(f"Could not connect to the API: {what} on {counts[2]} attempts. Check base_url (host and port) "
+                             "and that this machine can reach it."),
+                    internal_message=f"connection retries exhausted: {what}",
+                    failure_type=FailureType.config_error,
+                )
+            hint = "" if isinstance(response_or_exception, requests.Response) else " If it persists, check base_url and the network."
             raise AirbyteTracedException(
                 message=f"The API kept failing: {what} on {counts[2]} attempts. Try the sync again later.{hint}",
                 internal_message=f"server error retries exhausted: {what}",
@@ -165,7 +192,7 @@ class RateLimitBackoffStrategy(BackoffStrategy):
             wait = asked
         else:
             wait = min(float(self.server_error_max_backoff_seconds), float(self.server_error_initial_backoff_seconds) * 2 ** (counts[2] - 1))
-        logger.warning(f"{what[0].upper()}{what[1:]}; waiting {wait:g} s before retry {counts[2]} of {self.max_server_error_retries}.")
+        logger.warning(f"{what[0].upper()}{what[1:]}; waiting {wait:g} s before retry {counts[2]} of {limit}.")
         return max(wait, 0.001)
 
 
