@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from connector_common.http_client import HttpClient
 
@@ -56,22 +56,46 @@ def rows(body: Any) -> tuple[list[dict], bool | None]:
     return [], None
 
 
-def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
-    """Every record of a list that takes `SinceId`: ask for ids after the largest one seen."""
-    since: int | None = None
+def _walk(
+    client: HttpClient,
+    path: str,
+    params: dict[str, Any] | None,
+    position_param: str,
+    next_position: Callable[[int | None, list[dict], list[dict]], int | None],
+) -> Iterator[dict]:
+    """Every record of a list read page after page, each id once.
+
+    `next_position(position, page, fresh)` names the next page (sent as `position_param`; None on the
+    first request), or None to stop early. The list also ends on an empty page, `has_more: false`,
+    or, without `has_more`, a page shorter than `Limit`.
+    """
     seen: set[Any] = set()
+    position: int | None = None
     while True:
         query = dict(params or {}, Limit=PAGE)
-        if since is not None:
-            query["SinceId"] = since
+        if position is not None:
+            query[position_param] = position
         page, has_more = rows(client.get(path, query))
         fresh = [r for r in page if r.get("id") not in seen]
         for record in fresh:
             seen.add(record.get("id"))
             yield record
-        if not fresh or has_more is False or (has_more is None and len(page) < PAGE):
+        if not page or has_more is False or (has_more is None and len(page) < PAGE):
             return
-        since = max(int(r["id"]) for r in page if r.get("id") is not None)
+        position = next_position(position, page, fresh)
+        if position is None:
+            return
+
+
+def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
+    """Every record of a list that takes `SinceId`: ask for ids after the largest one seen."""
+
+    def after_largest_id(position: int | None, page: list[dict], fresh: list[dict]) -> int | None:
+        if not fresh:
+            return None  # nothing new: the server ignores SinceId, or the list is done
+        return max(int(r["id"]) for r in page if r.get("id") is not None)
+
+    return _walk(client, path, params, "SinceId", after_largest_id)
 
 
 def paged(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
@@ -82,22 +106,13 @@ def paged(client: HttpClient, path: str, params: dict[str, Any] | None = None) -
     serves pages 0, 1, 2; a 1-based one serves page 1 twice and the repeat is dropped by id; no
     request ever names a page below the first, which a strict server would refuse.
     """
-    seen: set[Any] = set()
-    page_no: int | None = None
-    while True:
-        query = dict(params or {}, Limit=PAGE)
-        if page_no is not None:
-            query["Page"] = page_no
-        page, has_more = rows(client.get(path, query))
-        fresh = [r for r in page if r.get("id") not in seen]
-        for record in fresh:
-            seen.add(record.get("id"))
-            yield record
-        if not page or has_more is False or (has_more is None and len(page) < PAGE):
-            return
-        if not fresh and page_no not in (None, 1):
-            return  # a server that ignores Page: the same records again
-        page_no = 1 if page_no is None else page_no + 1
+
+    def next_page(position: int | None, page: list[dict], fresh: list[dict]) -> int | None:
+        if not fresh and position not in (None, 1):
+            return None  # a server that ignores Page: the same records again
+        return 1 if position is None else position + 1
+
+    return _walk(client, path, params, "Page", next_page)
 
 
 class OrderIndex:
