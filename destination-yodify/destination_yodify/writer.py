@@ -416,17 +416,17 @@ class YodifyWriter:
         return sku_id
 
     def write_inventory(self, record: dict) -> str:
-        body = _pick(record, INVENTORY_FIELDS)
-        if not body:
-            raise BadRecord(f"nothing to update: none of {', '.join(INVENTORY_FIELDS)} is present")
-        self.client.request("PUT", f"{API}/SKUs/UpdateInventory/{self._sku_id(record)}", json=body)
-        return "updated"
+        return self._update_sku(record, "UpdateInventory", INVENTORY_FIELDS)
 
     def write_prices(self, record: dict) -> str:
-        body = _pick(record, PRICE_FIELDS)
+        return self._update_sku(record, "UpdatePrice", PRICE_FIELDS)
+
+    def _update_sku(self, record: dict, action: str, fields: tuple[str, ...]) -> str:
+        """PUT the record's `fields` to `/SKUs/<action>/{id}` (an idempotent update: safe to repeat)."""
+        body = _pick(record, fields)
         if not body:
-            raise BadRecord(f"nothing to update: none of {', '.join(PRICE_FIELDS)} is present")
-        self.client.request("PUT", f"{API}/SKUs/UpdatePrice/{self._sku_id(record)}", json=body)
+            raise BadRecord(f"nothing to update: none of {', '.join(fields)} is present")
+        self.client.request("PUT", f"{API}/SKUs/{action}/{self._sku_id(record)}", json=body)
         return "updated"
 
     # -- addresses ---------------------------------------------------------------------------------

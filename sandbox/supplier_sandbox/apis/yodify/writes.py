@@ -245,6 +245,14 @@ def register(api) -> None:
             raise not_found("SKU", request.path_params["id"])
         return sku
 
+    def apply_sku_changes(sku: dict, kind: str, changes: dict) -> Response:
+        """Apply an update's fields (nulls leave a field as it is), date the SKU, record the write."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        sku.update(changes)
+        st.touch_sku(sku)
+        api.record_write(kind, id=sku["id"], sku_identifier=sku["sku_identifier"], **changes)
+        return Response.json(sku)
+
     @route("PUT", "/SKUs/UpdateInventory/{id}")
     def update_inventory(request: Request) -> Response:
         sku = sku_for(request)
@@ -256,13 +264,9 @@ def register(api) -> None:
             "lead_time_from": _number(body, "lead_time_from", minimum=0, integer=True),
             "lead_time_to": _number(body, "lead_time_to", minimum=0, integer=True),
         }
-        changes = {k: v for k, v in changes.items() if v is not None}  # nulls leave a field as it is
-        if "inventory" in changes:
+        if changes["inventory"] is not None:
             changes["inventory"] = float(changes["inventory"])
-        sku.update(changes)
-        st.touch_sku(sku)
-        api.record_write("sku_inventory", id=sku["id"], sku_identifier=sku["sku_identifier"], **changes)
-        return Response.json(sku)
+        return apply_sku_changes(sku, "sku_inventory", changes)
 
     @route("PUT", "/SKUs/UpdatePrice/{id}")
     def update_price(request: Request) -> Response:
@@ -273,11 +277,7 @@ def register(api) -> None:
             "is_on_sale": _bool(body, "is_on_sale"), "sale_start_date": _date(body, "sale_start_date"),
             "sale_end_date": _date(body, "sale_end_date"),
         }
-        changes = {k: v for k, v in changes.items() if v is not None}
-        sku.update(changes)
-        st.touch_sku(sku)
-        api.record_write("sku_price", id=sku["id"], sku_identifier=sku["sku_identifier"], **changes)
-        return Response.json(sku)
+        return apply_sku_changes(sku, "sku_price", changes)
 
     @route("PUT", "/SKUs/AdjustInventory/{id}")
     def adjust_inventory(request: Request) -> Response:
