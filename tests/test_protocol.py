@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from connector_common.testing import SOURCES, running_sandbox, run_cli
-from connector_common.testing.runs import protocol_messages
+from connector_common.testing import SOURCES, protocol_messages, run_cli, running_sandbox
 
 
 @pytest.fixture(params=sorted(SOURCES), scope="module")
@@ -32,8 +31,7 @@ def test_spec_check_discover_read(connector):
     assert "airbyte_secret" in secret_keys
 
     check = assert_clean(run_cli(connector.script, "check", config=config), connector)
-    statuses = [m["connectionStatus"]["status"] for m in check if m["type"] == "CONNECTION_STATUS"]
-    assert statuses == ["SUCCEEDED"]
+    assert [m["connectionStatus"]["status"] for m in check if m["type"] == "CONNECTION_STATUS"] == ["SUCCEEDED"]
 
     discover = assert_clean(run_cli(connector.script, "discover", config=config), connector)
     streams = [m for m in discover if m["type"] == "CATALOG"][0]["catalog"]["streams"]

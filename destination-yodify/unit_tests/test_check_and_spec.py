@@ -5,18 +5,12 @@ from __future__ import annotations
 import json
 import logging
 
-from connector_common.testing import run_cli, running_sandbox
+from connector_common.testing import cli_connection_status, run_cli, running_sandbox
 from destination_yodify.destination import DestinationYodify
 
-from yodify_dest_helpers import make_config, messages_in, oauth_config
+from yodify_dest_helpers import make_config, oauth_config
 
 READ_ONLY = "yodify-sandbox-readonly-token"
-
-
-def status_of(result) -> dict:
-    statuses = [m for m in messages_in(result.stdout) if m["type"] == "CONNECTION_STATUS"]
-    assert len(statuses) == 1, result.stdout + result.stderr
-    return statuses[0]["connectionStatus"]
 
 
 def test_spec_marks_secrets_and_documents_options():
@@ -36,7 +30,7 @@ def test_spec_marks_secrets_and_documents_options():
 def test_check_succeeds_with_static_token_and_changes_nothing(sandbox):
     before = json.dumps(sandbox.api.store.skus, sort_keys=True, default=str)
     result = run_cli("destination-yodify", "check", config=make_config(sandbox))
-    assert status_of(result)["status"] == "SUCCEEDED", result.stdout
+    assert cli_connection_status(result)["status"] == "SUCCEEDED", result.stdout
     assert sandbox.api.writes == []
     assert json.dumps(sandbox.api.store.skus, sort_keys=True, default=str) == before
     probes = [r for r in sandbox.api_requests("UpdateInventory")]
@@ -53,7 +47,7 @@ def test_check_fails_on_a_wrong_token_with_a_plain_sentence_and_no_secret(sandbo
     config = make_config(sandbox)
     config["credentials"]["access_token"] = "wrong-token-s3cr3t"
     result = run_cli("destination-yodify", "check", config=config)
-    status = status_of(result)
+    status = cli_connection_status(result)
     assert status["status"] == "FAILED"
     assert "401" in status["message"] and "credentials.access_token" in status["message"]
     assert "Traceback" not in status["message"]
@@ -64,7 +58,7 @@ def test_check_fails_when_the_token_can_read_but_not_write(sandbox):
     config = make_config(sandbox)
     config["credentials"]["access_token"] = READ_ONLY
     result = run_cli("destination-yodify", "check", config=config)
-    status = status_of(result)
+    status = cli_connection_status(result)
     assert status["status"] == "FAILED"
     assert "403" in status["message"] and "write" in status["message"]
     assert READ_ONLY not in result.stdout + result.stderr

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 
-from connector_common.testing import run_cli, running_sandbox
+from connector_common.testing import protocol_messages, run_cli, running_sandbox
 
-from yodify_dest_helpers import catalog, jsonl, make_config, messages_in, order_records, record, state, write_kinds
+from yodify_dest_helpers import catalog, jsonl, make_config, order_records, record, state, write_kinds
 
 
 def scenario_messages(server, n_orders: int = 500, n_sku_updates: int = 1000) -> tuple[list[dict], dict, dict]:
@@ -48,7 +48,7 @@ def test_commit500_every_third_write_creates_each_order_and_shipment_once_and_se
         result = run_cli("destination-yodify", "write", config=config, catalog=catalog(["orders", "shipments", "sku_inventory", "sku_prices"]), stdin=jsonl(messages))
         first_run = time.monotonic() - started
         assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
-        out = messages_in(result.stdout)
+        out = protocol_messages(result.stdout)
         states = [m for m in out if m["type"] == "STATE"]
         assert len(states) == sum(1 for m in messages if m["type"] == "STATE")
         assert server.faults.summary()[0]["fired"] > 1000  # the fault really hit every third write
@@ -87,7 +87,7 @@ def test_commit500_every_third_write_creates_each_order_and_shipment_once_and_se
         new_kinds = {w["kind"] for w in server.api.writes[writes_before:]}
         assert new_kinds <= {"sku_inventory", "sku_price"}
         assert len(store.orders) == orders_before + 500 and len(store.shipments) == shipments_before + 500
-        summary = [m["log"]["message"] for m in messages_in(again.stdout) if m["type"] == "LOG" and "write summary" in m["log"]["message"]][-1]
+        summary = [m["log"]["message"] for m in protocol_messages(again.stdout) if m["type"] == "LOG" and "write summary" in m["log"]["message"]][-1]
         assert "orders: written 0 (created 0, updated 0), already present 500" in summary
         assert "shipments: written 0 (created 0, updated 0), already present 500" in summary
         assert first_run < 60

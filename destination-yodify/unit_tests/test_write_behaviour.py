@@ -8,7 +8,7 @@ import logging
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from connector_common.testing import run_cli, running_sandbox
+from connector_common.testing import protocol_messages, run_cli, running_sandbox
 from destination_yodify.destination import DestinationYodify
 
 from yodify_dest_helpers import (
@@ -16,7 +16,6 @@ from yodify_dest_helpers import (
     catalog_obj,
     jsonl,
     make_config,
-    messages_in,
     oauth_config,
     order_records,
     record,
@@ -100,7 +99,7 @@ def test_fail_mode_as_console_script_exits_non_zero_with_a_clear_trace(sandbox):
     raw = [record("sku_prices", {"sku_identifier": "NOPE", "list_price": 3.0}), state("sku_prices", 1)]
     result = run_cli("destination-yodify", "write", config=make_config(sandbox), catalog=catalog(["sku_prices"]), stdin=jsonl(raw))
     assert result.returncode != 0
-    out = messages_in(result.stdout)
+    out = protocol_messages(result.stdout)
     traces = [m["trace"]["error"]["message"] for m in out if m["type"] == "TRACE"]
     assert traces and "sku_prices record sku_identifier=NOPE: no SKU has sku_identifier 'NOPE'" in traces[0]
     assert not [m for m in out if m["type"] == "STATE"]
@@ -226,4 +225,4 @@ def test_oauth_write_as_console_script_never_prints_a_secret():
         output = result.stdout + result.stderr
         for secret in ["yodify-sandbox-secret", *issued]:
             assert secret not in output
-        assert [m for m in messages_in(result.stdout) if m["type"] == "STATE"]
+        assert [m for m in protocol_messages(result.stdout) if m["type"] == "STATE"]

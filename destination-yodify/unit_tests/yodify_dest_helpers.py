@@ -61,16 +61,6 @@ def jsonl(messages: Iterable[dict]) -> str:
     return "\n".join(json.dumps(m) for m in messages) + "\n"
 
 
-def messages_in(stdout: str) -> list[dict]:
-    out = []
-    for line in stdout.splitlines():
-        if line.strip():
-            message = json.loads(line)
-            assert "type" in message, line
-            out.append(message)
-    return out
-
-
 def to_messages(raw: Iterable[dict]):
     return [AirbyteMessageSerializer.load(m) for m in raw]
 

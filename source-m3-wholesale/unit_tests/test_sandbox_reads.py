@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, run_cli, running_sandbox, state_messages
+from connector_common.testing import catalog_for, cli_connection_status, patch_retry_waits, read, records_by_stream, run_cli, running_sandbox, state_messages
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
 TOKEN = "m3-sandbox-token"
@@ -98,9 +98,9 @@ def test_faults_lose_and_duplicate_nothing(monkeypatch):
 def test_wrong_token_check_fails_readably_without_leaking():
     with running_sandbox("m3-wholesale") as server:
         result = run_cli("source-m3-wholesale", "check", config={"base_url": server.url, "api_token": "wrong-secret-123"})
-        status = [line for line in result.stdout.splitlines() if '"CONNECTION_STATUS"' in line]
-        assert status and '"FAILED"' in status[0] and "rejected the API token" in status[0]
-        assert "Traceback" not in status[0]
+        status = cli_connection_status(result)
+        assert status["status"] == "FAILED" and "rejected the API token" in status["message"]
+        assert "Traceback" not in status["message"]
         assert "wrong-secret-123" not in result.stdout + result.stderr
 
 
@@ -108,8 +108,8 @@ def test_token_without_product_list_check_explains_and_other_streams_read():
     with running_sandbox("m3-wholesale") as server:
         cfg = {"base_url": server.url, "api_token": "m3-no-product-list"}
         result = run_cli("source-m3-wholesale", "check", config=cfg)
-        status = [line for line in result.stdout.splitlines() if '"CONNECTION_STATUS"' in line][0]
-        assert '"FAILED"' in status and "lacks the PRODUCT_LIST feature" in status
+        status = cli_connection_status(result)
+        assert status["status"] == "FAILED" and "lacks the PRODUCT_LIST feature" in status["message"]
         out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies", "orders", "products", "stock"]), expecting_exception=True)
         records = records_by_stream(out)
         assert len(records["companies"]) == server.api.counts()["companies"]

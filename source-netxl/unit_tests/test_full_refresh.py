@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from connector_common.testing import catalog_for, read, records_by_stream, run_cli, running_sandbox
+from connector_common.testing import catalog_for, cli_connection_status, read, records_by_stream, run_cli, running_sandbox
 
 PRIMARY_KEYS = {
     "products": "sku", "categories": "key", "attributes": "key", "manufacturers": "key",
@@ -110,9 +110,7 @@ def test_api_key_only_in_the_header(manifest, config_for, sandbox, api_key):
 
 def test_check_with_a_wrong_key_fails_with_a_clear_sentence(config_for, sandbox):
     result = run_cli("source-netxl", "check", config=config_for(sandbox, api_key="wrong-key-123"))
-    statuses = [json.loads(line) for line in result.stdout.splitlines() if '"CONNECTION_STATUS"' in line]
-    assert len(statuses) == 1
-    status = statuses[0]["connectionStatus"]
+    status = cli_connection_status(result)
     assert status["status"] == "FAILED"
     assert "rejected the API key" in status["message"] and "api_key" in status["message"]
     assert "Traceback" not in status["message"]

@@ -1,11 +1,8 @@
 """check, errors and secrets, through the installed console script as a user runs it."""
 
-import json
-
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, read, run_cli
-from connector_common.testing.runs import protocol_messages
+from connector_common.testing import catalog_for, cli_connection_status, protocol_messages, read, run_cli
 
 SCRIPT = "source-vidaxl"
 
@@ -16,14 +13,14 @@ def messages_of(result, kind):
 
 def test_check_succeeds_with_the_sandbox_credentials(config_for, sandbox):
     result = run_cli(SCRIPT, "check", config=config_for(sandbox))
-    status = messages_of(result, "CONNECTION_STATUS")[0]["connectionStatus"]
+    status = cli_connection_status(result)
     assert status["status"] == "SUCCEEDED", status
 
 
 def test_wrong_credentials_fail_check_with_a_clear_sentence_and_no_secret(config_for, sandbox, creds):
     bad_token = "wrong-token-4417"
     result = run_cli(SCRIPT, "check", config=config_for(sandbox, api_token=bad_token))
-    status = messages_of(result, "CONNECTION_STATUS")[0]["connectionStatus"]
+    status = cli_connection_status(result)
     assert status["status"] == "FAILED"
     message = status["message"]
     assert "did not accept the email and API token" in message and "401" in message

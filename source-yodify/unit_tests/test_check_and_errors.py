@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, read, run_cli, running_sandbox
+from connector_common.testing import catalog_for, cli_connection_status, protocol_messages, read, run_cli, running_sandbox
 from supplier_sandbox.apis.yodify.reads import problem
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
 
 
-def messages(stdout: str) -> list[dict]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
-
-
-def connection_status(result) -> dict:
-    return next(m["connectionStatus"] for m in messages(result.stdout) if m["type"] == "CONNECTION_STATUS")
-
-
 def test_wrong_token_fails_check_with_a_sentence_and_no_traceback(yod):
     with running_sandbox("yodify") as server:
         result = run_cli("source-yodify", "check", config=yod.token_config(server, token="not-a-token"))
-        status = connection_status(result)
+        status = cli_connection_status(result)
         assert status["status"] == "FAILED"
         assert "Yodify did not accept the credentials" in status["message"] and "Check the access token" in status["message"]
         assert "Traceback" not in status["message"]
@@ -45,7 +36,7 @@ def test_forbidden_token_fails_with_a_sentence(yod):
 def test_wrong_client_secret_fails_check_clearly(yod):
     with running_sandbox("yodify") as server:
         result = run_cli("source-yodify", "check", config=yod.oauth_config(server, secret="wrong-secret"))
-        status = connection_status(result)
+        status = cli_connection_status(result)
         assert status["status"] == "FAILED"
         assert "Traceback" not in status["message"]
         assert "token" in status["message"].lower()
@@ -76,13 +67,13 @@ def test_check_succeeds_and_secrets_never_appear_in_any_output(yod):
         oauth, token = yod.oauth_config(server), yod.token_config(server)
         catalog = catalog_for(MANIFEST, oauth, ["orders", "skus", "carriers"], SyncMode.incremental)
         outputs = [run_cli("source-yodify", "check", config=oauth), run_cli("source-yodify", "read", config=oauth, catalog=catalog)]
-        assert connection_status(outputs[0])["status"] == "SUCCEEDED"
-        assert any(m["type"] == "RECORD" for m in messages(outputs[1].stdout))
+        assert cli_connection_status(outputs[0])["status"] == "SUCCEEDED"
+        assert any(m["type"] == "RECORD" for m in protocol_messages(outputs[1].stdout))
         issued = list(server.api.auth.issued)
         assert len(issued) >= 2  # check and read each took a token
         text = "".join(o.stdout + o.stderr for o in outputs)
         for secret in [yod.CLIENT_SECRET, *issued]:
             assert secret not in text
         read_out = run_cli("source-yodify", "read", config=token, catalog=catalog)
-        assert any(m["type"] == "RECORD" for m in messages(read_out.stdout))
+        assert any(m["type"] == "RECORD" for m in protocol_messages(read_out.stdout))
         assert yod.STATIC_TOKEN not in read_out.stdout + read_out.stderr

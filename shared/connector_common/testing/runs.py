@@ -145,6 +145,13 @@ def run_cli(
         )
 
 
+def cli_connection_status(result: subprocess.CompletedProcess[str]) -> dict:
+    """The `connectionStatus` of a console script's `check`: exactly one CONNECTION_STATUS on stdout."""
+    statuses = [m["connectionStatus"] for m in protocol_messages(result.stdout) if m["type"] == "CONNECTION_STATUS"]
+    assert len(statuses) == 1, f"expected one CONNECTION_STATUS:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    return statuses[0]
+
+
 def protocol_messages(stdout: str) -> list[dict]:
     """Every stdout line parsed as an Airbyte message; fails on any line that is not one."""
     messages = []
