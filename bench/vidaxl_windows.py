@@ -15,8 +15,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from airbyte_cdk.models import SyncMode
-
 from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox
 
 MANIFEST = Path(__file__).resolve().parents[1] / "source-vidaxl" / "manifest.yaml"
@@ -29,8 +27,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=20)
     args = parser.parse_args()
     logging.getLogger("airbyte").setLevel(logging.WARNING)
-    print(f"| window_days | requests | MB received | seconds | orders | lines | records/s |")
-    print(f"|---:|---:|---:|---:|---:|---:|---:|")
+    print("| window_days | requests | MB received | seconds | orders | lines | records/s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for window in [int(w) for w in args.windows.split(",")]:
         with running_sandbox("vidaxl", scale=args.scale, latency_ms=args.latency_ms) as server:
             start = (server.api.now - timedelta(days=121)).date().isoformat()

@@ -8,7 +8,6 @@ from typing import Any, Iterable
 
 from airbyte_cdk.models import AirbyteMessageSerializer, ConfiguredAirbyteCatalogSerializer
 
-from connector_common.testing import running_sandbox
 
 STATIC_TOKEN = "yodify-sandbox-token"
 STREAMS = ("orders", "shipments", "sku_inventory", "sku_prices", "addresses")

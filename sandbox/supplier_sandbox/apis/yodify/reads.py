@@ -13,7 +13,7 @@ the docs list no values for it.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from ...http import Request, Response
 from .store import ORDER_STATUSES, QUOTE_STATUSES, SHIPMENT_STATUSES, parse_iso

@@ -22,7 +22,6 @@ Choices where the doc is silent (each an option on the API object, set after con
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...http import Request, Response
