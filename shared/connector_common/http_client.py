@@ -99,7 +99,7 @@ class TokenProvider:
 
     credential_hint = "the credentials"
 
-    def token(self, session: requests.Session) -> str:  # pragma: no cover - interface
+    def token(self, client: "HttpClient") -> str:  # pragma: no cover - interface
         raise NotImplementedError
 
     def invalidate(self) -> None:
@@ -118,12 +118,16 @@ class StaticToken(TokenProvider):
     def __post_init__(self) -> None:
         add_to_secrets(self.access_token)
 
-    def token(self, session: requests.Session) -> str:
+    def token(self, client: "HttpClient") -> str:
         return self.access_token
 
 
 class ClientCredentials(TokenProvider):
-    """OAuth2 client-credentials grant: POST form to `token_url`, cache until `expires_in` (minus a margin)."""
+    """OAuth2 client-credentials grant: POST form to `token_url`, cache until `expires_in` (minus a margin).
+
+    The token request goes through the client's own retry policy (`HttpClient.send`): asking for a
+    token again is harmless, so it is retried like any idempotent request.
+    """
 
     credential_hint = "credentials.client_id / credentials.client_secret"
 
@@ -134,18 +138,12 @@ class ClientCredentials(TokenProvider):
         client_secret: str,
         scope: str | None = None,
         *,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        max_retries: int = 5,
-        sleep: Callable[[float], None] = time.sleep,
         expiry_margin: float = 30.0,
     ) -> None:
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
         self.scope = scope
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.sleep = sleep
         self.expiry_margin = expiry_margin
         self._token: str | None = None
         self._expires_at = 0.0
@@ -160,52 +158,38 @@ class ClientCredentials(TokenProvider):
         with self._lock:
             self._token = None
 
-    def token(self, session: requests.Session) -> str:
+    def token(self, client: "HttpClient") -> str:
         with self._lock:
             if self._token and time.monotonic() < self._expires_at:
                 return self._token
-            self._token, lifetime = self._fetch(session)
+            self._token, lifetime = self._fetch(client)
             add_to_secrets(self._token)
             self._expires_at = time.monotonic() + max(0.0, lifetime - self.expiry_margin)
             return self._token
 
-    def _fetch(self, session: requests.Session) -> tuple[str, float]:
+    def _fetch(self, client: "HttpClient") -> tuple[str, float]:
         data = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
         if self.scope:
             data["scope"] = self.scope
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = session.post(self.token_url, data=data, timeout=self.timeout, headers={"Accept": "application/json"})
-            except requests.RequestException as exc:
-                if attempt > self.max_retries:
-                    raise TransientError(f"token request failed: {type(exc).__name__}") from None
-                self.sleep(backoff_delay(attempt))
-                continue
-            if response.status_code == 429 or response.status_code >= 500:
-                if attempt > self.max_retries:
-                    raise TransientError(f"token request failed with HTTP {response.status_code}")
-                self.sleep(retry_after(response) if response.status_code == 429 else backoff_delay(attempt))
-                continue
-            if response.status_code in (400, 401, 403):
-                raise ConfigError(
-                    f"The token endpoint refused the client credentials (HTTP {response.status_code}: "
-                    f"{filter_secrets(api_message(response))}). Check {self.credential_hint}, "
-                    "credentials.token_url and credentials.scope."
-                )
-            if response.status_code >= 300:
-                raise ConfigError(f"The token endpoint answered HTTP {response.status_code}; check credentials.token_url.")
-            try:
-                body = response.json()
-                token = body["access_token"]
-            except (ValueError, KeyError, TypeError):
-                raise ConfigError("The token endpoint's answer has no access_token; check credentials.token_url.") from None
-            lifetime = float(body.get("expires_in") or 3600)
-            return token, lifetime
+        response = client.send("POST", self.token_url, idempotent=True, data=data, headers={"Accept": "application/json"})
+        if response.status_code in (400, 401, 403):
+            raise ConfigError(
+                f"The token endpoint refused the client credentials (HTTP {response.status_code}: "
+                f"{filter_secrets(api_message(response))}). Check {self.credential_hint}, "
+                "credentials.token_url and credentials.scope."
+            )
+        if response.status_code >= 300:
+            raise ConfigError(f"The token endpoint answered HTTP {response.status_code}; check credentials.token_url.")
+        try:
+            body = response.json()
+            token = body["access_token"]
+        except (ValueError, KeyError, TypeError):
+            raise ConfigError("The token endpoint's answer has no access_token; check credentials.token_url.") from None
+        lifetime = float(body.get("expires_in") or 3600)
+        return token, lifetime
 
 
-def token_provider_from_config(credentials: Mapping[str, Any], **kwargs: Any) -> TokenProvider:
+def token_provider_from_config(credentials: Mapping[str, Any]) -> TokenProvider:
     """The Airbyte `credentials` oneOf used by our Yodify-style connectors."""
     auth_type = credentials.get("auth_type", "access_token")
     if auth_type == "access_token":
@@ -216,7 +200,6 @@ def token_provider_from_config(credentials: Mapping[str, Any], **kwargs: Any) ->
             credentials["client_id"],
             credentials["client_secret"],
             credentials.get("scope"),
-            **kwargs,
         )
     raise ConfigError(f"credentials.auth_type {auth_type!r} is not one of access_token, oauth2_client_credentials.")
 
@@ -291,33 +274,24 @@ class HttpClient:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
-        json: Any = None,
-        idempotent: bool | None = None,
-    ) -> Any:
-        """Send the request; return the parsed JSON body (None when empty).
+    def send(self, method: str, url: str, *, idempotent: bool, **kwargs: Any) -> requests.Response:
+        """One request through the retry policy; returns the first answer that is not retried.
 
-        `idempotent` defaults to True for GET/PUT/DELETE/HEAD and False for POST/PATCH.
+        429 is always retried (it was not processed) and does not use up the error budget; 5xx,
+        timeouts and dropped connections are retried `max_retries` times when `idempotent`, and
+        otherwise raise `AmbiguousWriteError` at once (unless the request never left this machine).
+        `kwargs` go to `requests` (params, json, data, headers).
         """
         method = method.upper()
-        if idempotent is None:
-            idempotent = method in ("GET", "PUT", "DELETE", "HEAD", "OPTIONS")
-        url = self.url(path)
+        path = requests.utils.urlparse(url).path or "/"  # what the log names: never the query or a host's credentials
         attempt = 0
         throttled = 0
-        refreshed = False
         while True:
             attempt += 1
-            headers = {"Authorization": f"Bearer {self.auth.token(self.session)}"}
             started = time.monotonic()
             self._count("requests")
             try:
-                response = self.session.request(method, url, params=params, json=json, headers=headers, timeout=self.timeout)
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except requests.RequestException as exc:
                 kind = type(exc).__name__
                 self.logger.warning(filter_secrets(f"{method} {path}: {kind} after {time.monotonic() - started:.2f}s (attempt {attempt})"))
@@ -351,10 +325,34 @@ class HttpClient:
                 self.logger.info(f"{method} {path}: HTTP {status}, retrying (attempt {attempt})")
                 self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap))
                 continue
+            return response
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send the request with the bearer token; return the parsed JSON body (None when empty).
+
+        `idempotent` defaults to True for GET/PUT/DELETE/HEAD and False for POST/PATCH.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in ("GET", "PUT", "DELETE", "HEAD", "OPTIONS")
+        url = self.url(path)
+        unreadable = 0
+        refreshed = False
+        while True:
+            headers = {"Authorization": f"Bearer {self.auth.token(self)}"}
+            response = self.send(method, url, idempotent=idempotent, params=params, json=json, headers=headers)
+            status = response.status_code
             if status == 401:
                 if self.auth.refreshable and not refreshed:
                     refreshed = True
-                    attempt -= 1
                     self.auth.invalidate()
                     continue
                 raise ConfigError(
@@ -377,10 +375,11 @@ class HttpClient:
                     # committed (2xx) but unreadable: the caller can still find the object by its key
                     self._count("ambiguous")
                     raise AmbiguousWriteError("unreadable 2xx body", method, path) from None
-                if attempt > self.max_retries:
+                unreadable += 1
+                if unreadable > self.max_retries:
                     raise TransientError(f"{method} {path}: unreadable body") from None
                 self._count("retries_network")
-                self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap))
+                self.sleep(backoff_delay(unreadable, self.backoff_base, self.backoff_cap))
                 continue
 
     def get(self, path: str, params: Any = None) -> Any:

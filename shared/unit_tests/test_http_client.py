@@ -165,7 +165,7 @@ def test_client_credentials_fetches_caches_and_refreshes_on_401():
     token_body = {"access_token": "at-1", "expires_in": 3600, "token_type": "Bearer"}
     with Scripted([(200, {}, token_body), (200, {}, {"n": 1}), (200, {}, {"n": 2}), (401, {}, {}),
                    (200, {}, {**token_body, "access_token": "at-2"}), (200, {}, {"n": 3})]) as server:
-        auth = ClientCredentials(server.url + "/oauth/token", "cid", "csecret-xyz", "yodify", sleep=lambda s: None)
+        auth = ClientCredentials(server.url + "/oauth/token", "cid", "csecret-xyz", "yodify")
         c, _ = client(server.url, auth=auth)
         assert c.get("/a") == {"n": 1}
         assert c.get("/b") == {"n": 2}
@@ -174,6 +174,27 @@ def test_client_credentials_fetches_caches_and_refreshes_on_401():
         assert len(token_posts) == 2
         assert "grant_type=client_credentials" in token_posts[0]["body"] and "scope=yodify" in token_posts[0]["body"]
         assert [s["auth"] for s in server.seen if s["path"] != "/oauth/token"] == ["Bearer at-1", "Bearer at-1", "Bearer at-1", "Bearer at-2"]
+
+
+def test_token_request_uses_the_clients_retry_policy():
+    token_body = {"access_token": "at-1", "expires_in": 3600}
+    with Scripted([(503, {}, {}), (429, {"Retry-After": "3"}, {}), (200, {}, token_body), (200, {}, {"n": 1})]) as server:
+        auth = ClientCredentials(server.url + "/oauth/token", "cid", "csecret-xyz")
+        c, sleeps = client(server.url, auth=auth)
+        assert c.get("/a") == {"n": 1}
+        assert [s["path"] for s in server.seen] == ["/oauth/token"] * 3 + ["/a"]
+        assert len(sleeps) == 2 and sleeps[1] == 3.0  # one backoff after the 503, then what Retry-After asked
+        assert c.stats["retries_5xx"] == 1 and c.stats["retries_429"] == 1
+
+
+def test_token_endpoint_that_keeps_failing_is_a_transient_error():
+    with Scripted([(502, {}, {})] * 4) as server:
+        auth = ClientCredentials(server.url + "/oauth/token", "cid", "csecret-xyz")
+        c, _ = client(server.url, auth=auth, max_retries=2)
+        with pytest.raises(TransientError) as err:
+            c.get("/a")
+        assert "/oauth/token" in str(err.value) and "csecret-xyz" not in str(err.value)
+        assert len(server.seen) == 3
 
 
 def test_client_credentials_rejected_is_a_config_error_without_the_secret():
