@@ -91,6 +91,20 @@ def test_server_errors_back_off_and_are_bounded():
     assert "secret" not in error.value.message and "pw" not in error.value.message
 
 
+def test_an_html_page_that_never_turns_into_json_hints_at_base_url():
+    s = strategy(server_error_initial_backoff_seconds=1, max_server_error_retries=1)
+    request = requests.Request("GET", "http://api.test/product").prepare()
+    page = response(200, {"Content-Type": "text/html; charset=utf-8"}, request=request)
+    assert s.backoff_time(page, 1) == 1
+    with pytest.raises(AirbyteTracedException) as error:
+        s.backoff_time(page, 2)
+    assert "HTTP 200 with text/html instead of JSON" in error.value.message
+    assert "check base_url" in error.value.message
+    with pytest.raises(AirbyteTracedException) as error:  # a plain 503 names no base_url
+        s.backoff_time(response(503, request=request), 3)
+    assert "base_url" not in error.value.message
+
+
 def test_a_server_error_with_retry_after_waits_what_it_asks_and_still_counts():
     s = strategy(server_error_initial_backoff_seconds=2, max_server_error_retries=2)
     request = requests.Request("GET", "http://api.test/product").prepare()

@@ -181,7 +181,12 @@ class RateLimitBackoffStrategy(BackoffStrategy):
                     internal_message=f"connection retries exhausted: {what}",
                     failure_type=FailureType.config_error,
                 )
-            hint = "" if isinstance(response_or_exception, requests.Response) else " If it persists, check base_url and the network."
+            if not isinstance(response_or_exception, requests.Response):
+                hint = " If it persists, check base_url and the network."
+            elif "instead of JSON" in what:
+                hint = " If it persists, check base_url: a web page where the API should answer often means it points at a website."
+            else:
+                hint = ""
             raise AirbyteTracedException(
                 message=f"The API kept failing: {what} on {counts[2]} attempts. Try the sync again later.{hint}",
                 internal_message=f"server error retries exhausted: {what}",
