@@ -19,7 +19,13 @@ def config(server, **extra):
     return {"base_url": server.url, "api_token": TOKEN, **extra}
 
 
-@pytest.mark.parametrize("options", [{}, {"categories_shape": "prefixed", "per_page_default": 7}, {"categories_shape": "list"}])
+@pytest.mark.parametrize("options", [
+    {},
+    {"categories_shape": "prefixed", "per_page_max": 7},  # companies in 9 pages of 7
+    {"categories_shape": "list"},
+    {"companies_paging": "links", "per_page_max": 7},  # meta {}: the page number comes from links.next
+    {"companies_paging": "unpaged"},  # links {} and meta {}, as the doc's example: one page
+])
 def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options):
     with running_sandbox("m3-wholesale", **options) as server:
         out = read(MANIFEST, config(server), catalog_for(MANIFEST, config(server)))
@@ -30,6 +36,8 @@ def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options):
             keys = [tuple(r[k] for k in PK[stream]) for r in rows]
             assert len(keys) == len(set(keys)), stream
         assert len(server.api_requests("/api/v1/products/")) == server.api.counts()["products"]  # one per SKU
+        pages = len(server.api_requests("/api/v1/companies"))
+        assert pages == (1 if options.get("companies_paging") == "unpaged" or "per_page_max" not in options else 9) * 2  # companies and addresses
         trees = {c["tree"] for c in records["categories"]}
         assert trees == ({"all"} if options.get("categories_shape") == "list" else {"b2b", "b2c"})
 
@@ -83,7 +91,7 @@ def test_incremental_emits_only_changed_orders_products_and_stock():
 
 def test_faults_lose_and_duplicate_nothing(monkeypatch):
     clock = patch_retry_waits(monkeypatch)
-    with running_sandbox("m3-wholesale", per_page_default=7, faults=["429:3:0", "500:4@/api/v1/(companies|orders)"]) as server:
+    with running_sandbox("m3-wholesale", per_page_max=7, faults=["429:3:0", "500:4@/api/v1/(companies|orders)"]) as server:
         cfg = config(server)
         out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies", "orders", "addresses"]))
         records = records_by_stream(out)

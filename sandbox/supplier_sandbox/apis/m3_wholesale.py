@@ -14,6 +14,9 @@ Where the doc leaves room, options serve the other readings:
   (one unlabelled list of roots, like the doc's single-category example).
 - `flat` stock (`listtype=flat`) is one object `{sku: value}`; `nested` (default) a list of one-key objects.
 - `naive_tz`: how a `modified_since` without an offset is read (default Europe/Amsterdam; `UTC`).
+- `companies_paging`: the doc's companies example has empty `links` and `meta` objects. `laravel`
+  (default) fills both as Laravel's API resources do (`per_page` is cut to `per_page_max`); `links` pages but fills only `links`
+  (`meta: {}`); `unpaged` answers every company at once with both empty, as the example shows.
 """
 
 from __future__ import annotations
@@ -73,13 +76,19 @@ class M3WholesaleApi(SupplierApi):
         categories_shape: str = "keyed",
         naive_tz: str = "Europe/Amsterdam",
         per_page_default: int = 15,
+        companies_paging: str = "laravel",
+        per_page_max: int = 100,
     ) -> None:
         super().__init__(scale=scale, seed=seed, now=now)
         if categories_shape not in ("keyed", "prefixed", "list"):
             raise ValueError(f"categories_shape {categories_shape!r}: keyed, prefixed or list")
         self.categories_shape = categories_shape
+        if companies_paging not in ("laravel", "links", "unpaged"):
+            raise ValueError(f"companies_paging {companies_paging!r}: laravel, links or unpaged")
+        self.companies_paging = companies_paging
         self.naive_tz = naive_tz
         self.per_page_default = per_page_default
+        self.per_page_max = per_page_max  # a larger per_page is cut to this, as Laravel APIs commonly do
         self._build()
         r = self.router
         r.add("GET", "/api/v1/companies", self._companies)
@@ -246,15 +255,20 @@ class M3WholesaleApi(SupplierApi):
     # -- handlers -------------------------------------------------------------------------------
     def _companies(self, request: Request) -> Response:
         page = max(1, int(request.arg("page") or 1))
-        per_page = min(100, max(1, int(request.arg("per_page") or self.per_page_default)))
+        per_page = min(self.per_page_max, max(1, int(request.arg("per_page") or self.per_page_default)))
         total = len(self.companies)
         last_page = max(1, -(-total // per_page))
         rows = self.companies[(page - 1) * per_page : page * per_page]
         base = "/api/v1/companies"
         link = lambda p: f"{base}?page={p}" if 1 <= p <= last_page else None  # noqa: E731
+        if self.companies_paging == "unpaged":
+            return Response.json({"data": self.companies, "links": {}, "meta": {}})
+        links = {"first": link(1), "last": link(last_page), "prev": link(page - 1), "next": link(page + 1)}
+        if self.companies_paging == "links":
+            return Response.json({"data": rows, "links": links, "meta": {}})
         return Response.json({
             "data": rows,
-            "links": {"first": link(1), "last": link(last_page), "prev": link(page - 1), "next": link(page + 1)},
+            "links": links,
             "meta": {"current_page": page, "from": (page - 1) * per_page + 1 if rows else None, "last_page": last_page,
                      "path": base, "per_page": per_page, "to": (page - 1) * per_page + len(rows) if rows else None, "total": total},
         })
