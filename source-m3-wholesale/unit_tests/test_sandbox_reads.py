@@ -64,8 +64,13 @@ def test_status_filter_is_sent_as_php_array_and_applied():
         assert "status[]=shipped" in server.api_requests("/api/v1/orders")[0]["query"]
 
 
-def test_incremental_emits_only_changed_orders_products_and_stock():
-    with running_sandbox("m3-wholesale") as server:
+@pytest.mark.parametrize("options", [
+    {},
+    # each endpoint's documented modified_since form, else 422; a naive time read as UTC
+    {"strict_since": True, "naive_tz": "UTC"},
+])
+def test_incremental_emits_only_changed_orders_products_and_stock(options):
+    with running_sandbox("m3-wholesale", **options) as server:
         cfg = config(server)
         catalog = catalog_for(MANIFEST, cfg, ["orders", "order_products", "products", "stock"], SyncMode.incremental)
         first = read(MANIFEST, cfg, catalog)
@@ -84,6 +89,7 @@ def test_incremental_emits_only_changed_orders_products_and_stock():
         assert "0000003" in [p["sku"] for p in got["products"]]
         assert "0000005" in {s["sku"] for s in got["stock"]}
         assert len(server.api_requests("/api/v1/products/")) <= 200 + 2 * len(got["products"])  # only changed SKUs re-read
+        assert not third.errors
         # state advances to the emitted order, not further
         orders_state = [s for s in state_messages(third) if s["stream"]["stream_descriptor"]["name"] == "orders"][0]
         assert orders_state["stream"]["stream_state"]["updated_at"] == changed[12010]["updated_at"].replace("+00:00", "+0000").replace("+01:00", "+0100")

@@ -14,6 +14,9 @@ Where the doc leaves room, options serve the other readings:
   (one unlabelled list of roots, like the doc's single-category example).
 - `flat` stock (`listtype=flat`) is one object `{sku: value}`; `nested` (default) a list of one-key objects.
 - `naive_tz`: how a `modified_since` without an offset is read (default Europe/Amsterdam; `UTC`).
+- `strict_since`: `modified_since` must be in each endpoint's documented form, else 422 as Laravel's
+  validator answers: the product list's example form `YYYY-MM-DD HH:MM`, stock's ISO 8601
+  (`YYYY-MM-DDTHH:MM[:SS][offset]`). Off by default (any form PHP's DateTime reads).
 - `companies_paging`: the doc's companies example has empty `links` and `meta` objects. `laravel`
   (default) fills both as Laravel's API resources do (`per_page` is cut to `per_page_max`); `links` pages but fills only `links`
   (`meta: {}`); `unpaged` answers every company at once with both empty, as the example shows.
@@ -22,6 +25,7 @@ Where the doc leaves room, options serve the other readings:
 from __future__ import annotations
 
 import copy
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,6 +57,11 @@ def php_datetime(instant: datetime, zone: str = "Europe/Amsterdam") -> dict[str,
     return {"date": local.strftime("%Y-%m-%d %H:%M:%S.%f"), "timezone_type": 3, "timezone": zone}
 
 
+# the documented forms, for `strict_since`
+SINCE_EXAMPLE_FORM = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+SINCE_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
 def parse_since(text: str, naive_tz: str) -> datetime:
     """`modified_since` as PHP's DateTime constructor reads it: with or without offset, `T` or space."""
     value = text.strip().replace(" ", "T", 1)
@@ -78,6 +87,7 @@ class M3WholesaleApi(SupplierApi):
         per_page_default: int = 15,
         companies_paging: str = "laravel",
         per_page_max: int = 100,
+        strict_since: bool = False,
     ) -> None:
         super().__init__(scale=scale, seed=seed, now=now)
         if categories_shape not in ("keyed", "prefixed", "list"):
@@ -88,6 +98,7 @@ class M3WholesaleApi(SupplierApi):
         self.companies_paging = companies_paging
         self.naive_tz = naive_tz
         self.per_page_default = per_page_default
+        self.strict_since = strict_since
         self.per_page_max = per_page_max  # a larger per_page is cut to this, as Laravel APIs commonly do
         self._build()
         r = self.router
@@ -319,6 +330,9 @@ class M3WholesaleApi(SupplierApi):
         if request.headers.get("authorization") == f"Bearer {TOKEN_NO_PRODUCT_LIST}":
             return Response.json({"message": "This action requires the PRODUCT_LIST feature."}, status=403)
         since = request.arg("modified_since")
+        refused = self._refuse_since(since, SINCE_EXAMPLE_FORM, "Y-m-d H:i")
+        if refused:
+            return refused
         since_dt = parse_since(since, self.naive_tz) if since else None
         min_count = int(request.arg("update_count") or 0)
         barcodes = set((request.arg("barcode") or "").split(",")) - {""}
@@ -335,6 +349,12 @@ class M3WholesaleApi(SupplierApi):
                     continue
                 rows.append({"sku": sku, "last_modified": php_datetime(p["last_modified"], p["_zone"]), "update_count": p["update_count"]})
         return Response.json(rows)
+
+    def _refuse_since(self, since: str | None, form: "re.Pattern[str]", name: str) -> Response | None:
+        if self.strict_since and since and not form.fullmatch(since):
+            message = f"The modified since field must match the format {name}."
+            return Response.json({"message": message, "errors": {"modified_since": [message]}}, status=422)
+        return None
 
     def _product(self, request: Request) -> Response:
         product = self.products.get(request.path_params["product"])
@@ -357,6 +377,9 @@ class M3WholesaleApi(SupplierApi):
         if listtype not in ("flat", "nested"):
             return Response.json({"message": "The selected listtype is invalid."}, status=422)
         since = request.arg("modified_since")
+        refused = self._refuse_since(since, SINCE_ISO_8601, "ISO 8601")
+        if refused:
+            return refused
         since_dt = parse_since(since, self.naive_tz) if since else None
         pairs = []
         with self.lock:
