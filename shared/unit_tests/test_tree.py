@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 import requests
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from urllib3 import HTTPResponse
 from connector_common.components.streaming import JsonListStreamDecoder
 from connector_common.components.tree import FlattenTreeExtractor, flatten_tree
@@ -91,3 +93,19 @@ def test_a_plain_list_body_is_one_tree_labelled_list_tree():
     extractor = FlattenTreeExtractor(parameters={}, list_tree="all", **M3_TREES)
     records = list(extractor.extract_records(json_response([node("X", node("Y"))])))
     assert [(r["tree"], r["code"], r["tree_path"]) for r in records] == [("all", "X", ["X"]), ("all", "Y", ["X", "Y"])]
+
+
+def test_an_envelope_holds_the_list_or_the_labelled_trees():
+    extractor = FlattenTreeExtractor(parameters={}, list_tree="all", envelope_keys=["data"], **M3_TREES)
+    listed = list(extractor.extract_records(json_response({"data": [node("X", node("Y"))], "links": {}, "meta": {}})))
+    assert [(r["tree"], r["code"]) for r in listed] == [("all", "X"), ("all", "Y")]
+    keyed = list(extractor.extract_records(json_response({"data": {"b2b": [node("A")], "b2c": [node("C")]}})))
+    assert [(r["tree"], r["code"]) for r in keyed] == [("b2b", "A"), ("b2c", "C")]
+
+
+def test_an_object_with_no_known_tree_is_an_error_not_zero_records():
+    extractor = FlattenTreeExtractor(parameters={}, list_tree="all", envelope_keys=["data"], **M3_TREES)
+    with pytest.raises(AirbyteTracedException) as error:
+        list(extractor.extract_records(json_response({"categories": [node("A")]})))
+    assert "categories" in error.value.message and "b2b" in error.value.message
+    assert list(extractor.extract_records(json_response({}))) == []  # nothing there: nothing to read

@@ -11,7 +11,8 @@ SKU list only). Anything else is 401.
 Where the doc leaves room, options serve the other readings:
 - `categories_shape`: `keyed` (`{"b2b": [...], "b2c": [...]}`, default), `prefixed`
   (`{"categories-b2b": {...}, "categories-b2c": {...}}` grouped like the product detail), or `list`
-  (one unlabelled list of roots, like the doc's single-category example).
+  (one unlabelled list of roots, like the doc's single-category example), or `data` (that list in
+  Laravel's resource envelope, `{"data": [...], "links": {}, "meta": {}}`, as the companies list).
 - `flat` stock (`listtype=flat`) is one object `{sku: value}`; `nested` (default) a list of one-key objects.
 - `naive_tz`: how a `modified_since` without an offset is read (default Europe/Amsterdam; `UTC`).
 - `strict_since`: `modified_since` must be in each endpoint's documented form, else 422 as Laravel's
@@ -90,8 +91,8 @@ class M3WholesaleApi(SupplierApi):
         strict_since: bool = False,
     ) -> None:
         super().__init__(scale=scale, seed=seed, now=now)
-        if categories_shape not in ("keyed", "prefixed", "list"):
-            raise ValueError(f"categories_shape {categories_shape!r}: keyed, prefixed or list")
+        if categories_shape not in ("keyed", "prefixed", "list", "data"):
+            raise ValueError(f"categories_shape {categories_shape!r}: keyed, prefixed, list or data")
         self.categories_shape = categories_shape
         if companies_paging not in ("laravel", "links", "unpaged"):
             raise ValueError(f"companies_paging {companies_paging!r}: laravel, links or unpaged")
@@ -398,8 +399,9 @@ class M3WholesaleApi(SupplierApi):
     def _categories(self, request: Request) -> Response:
         if self.categories_shape == "keyed":
             return Response.json(copy.deepcopy(self.trees))
-        if self.categories_shape == "list":  # one unlabelled list of roots, like the doc's category example
-            return Response.json([copy.deepcopy(root) for roots in self.trees.values() for root in roots])
+        if self.categories_shape in ("list", "data"):  # one unlabelled list of roots, like the doc's category example
+            roots = [copy.deepcopy(root) for roots in self.trees.values() for root in roots]
+            return Response.json(roots if self.categories_shape == "list" else {"data": roots, "links": {}, "meta": {}})
         return Response.json({f"categories-{tree}": {"All": copy.deepcopy(roots)} for tree, roots in self.trees.items()})
 
     def _category(self, request: Request) -> Response:

@@ -13,8 +13,10 @@ from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, Iterator, List, Mapping, Optional
 
 import requests
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.types import Config
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from airbyte_cdk.sources.declarative.decoders import Decoder
 
@@ -69,8 +71,10 @@ class FlattenTreeExtractor(RecordExtractor):
     `trees` (label -> candidate paths, the first present wins), each labelled tree is read from
     the body and its records carry `tree_field`; a tree may be a list of roots or an object of
     groups of roots (`{"Toilet": [...]}`, the group written to `group_field`), and a body that is a
-    plain list is one tree labelled `list_tree` (M3 Wholesale's b2b and b2c trees). Within one tree
-    a node seen twice (under two groups) is emitted once.
+    plain list is one tree labelled `list_tree` (M3 Wholesale's b2b and b2c trees). An object with
+    none of the trees' paths is looked into under `envelope_keys` (`{"data": [...]}` or
+    `{"data": {"b2b": ...}}`); an object with keys but nothing known under them is an error, never
+    a silent zero records. Within one tree a node seen twice (under two groups) is emitted once.
 
         extractor:
           type: CustomRecordExtractor
@@ -95,6 +99,7 @@ class FlattenTreeExtractor(RecordExtractor):
     tree_field: str = "tree"
     group_field: str = "group"
     list_tree: Optional[str] = None
+    envelope_keys: List[str] = field(default_factory=list)
     decoder: Optional[Decoder] = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
@@ -111,14 +116,29 @@ class FlattenTreeExtractor(RecordExtractor):
         elif isinstance(body, list):
             yield from self._labelled(self.list_tree, {None: body})
         else:
+            matched = False
             for label, paths in self.trees.items():
                 for path in paths:
                     found = get_path(body, path)
                     if found is MISSING or found is None:
                         continue
+                    matched = True
                     is_groups = isinstance(found, Mapping) and self.children_field not in found
                     yield from self._labelled(label, found if is_groups else {None: as_list(found)})
                     break
+            if matched or not isinstance(body, Mapping) or not body:
+                return
+            for key in self.envelope_keys:
+                if isinstance(body.get(key), (list, Mapping)):
+                    yield from self.extract_from_body(body[key])
+                    return
+            expected = sorted({"/".join(path) for paths in self.trees.values() for path in paths} | set(self.envelope_keys))
+            raise AirbyteTracedException(
+                message=f"The API answered with an object that holds none of the expected trees ({', '.join(expected)}); "
+                f"its keys are {', '.join(sorted(map(str, body))[:10])}. No records were read from it.",
+                internal_message=f"FlattenTreeExtractor: no tree in an object with keys {sorted(map(str, body))[:10]}",
+                failure_type=FailureType.system_error,
+            )
 
     def _labelled(self, label: Optional[str], groups: Mapping[Any, Any]) -> Iterator[dict[str, Any]]:
         seen: set = set()
