@@ -65,6 +65,53 @@ def test_status_filter_is_sent_as_php_array_and_applied():
         assert "status[]=shipped" in server.api_requests("/api/v1/orders")[0]["query"]
 
 
+@pytest.mark.parametrize("statuses, sent", [
+    (["shipped", "complete"], True),
+    # `pending` is in the examples but not the filter's enum: sent, a validating server would refuse
+    # the request; so nothing is sent and the records are filtered here
+    (["pending", "shipped"], False),
+])
+def test_status_filter_matches_any_case_and_never_sends_an_undocumented_status(statuses, sent):
+    with running_sandbox("m3-wholesale", strict_status=True, capitalized_statuses=True) as server:
+        cfg = config(server, order_statuses=statuses)
+        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["orders", "order_products", "shipments", "addresses"]))
+        assert not out.errors
+        records = records_by_stream(out)
+        expected = {o["id"] for o in server.api.orders if o["status"] in statuses}
+        assert {o["id"] for o in records["orders"]} == expected and expected
+        assert {o["status"] for o in records["orders"]} == {s.capitalize() for s in statuses}
+        assert {r["order_id"] for r in records["order_products"]} <= expected
+        assert {r["owner_id"] for r in records["addresses"] if r["owner_type"] == "order"} <= {str(i) for i in expected}
+        assert any(r["owner_type"] == "company" for r in records["addresses"])
+        queries = [r["query"] for r in server.api_requests("/api/v1/orders")]
+        assert all(("status" in q) == sent for q in queries)
+
+
+def test_a_first_sync_sends_no_modified_since_a_start_date_does():
+    with running_sandbox("m3-wholesale") as server:
+        for cfg, expect in ((config(server), False), (config(server, start_date="2024-01-01T00:00:00Z"), True)):
+            server.requests.clear()
+            read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["products", "stock"], SyncMode.incremental))
+            lists = server.api_requests("/api/v1/products?") + server.api_requests("/api/v1/stock/")
+            queries = [r["query"] for r in lists]
+            assert queries and all(("modified_since" in q) == expect for q in queries), queries
+
+
+def test_an_order_or_stock_change_stamped_up_to_an_hour_behind_the_state_still_arrives():
+    # an update stamped in the repeated autumn hour reads up to an hour early; an ERP may post late
+    with running_sandbox("m3-wholesale") as server:
+        cfg = config(server)
+        catalog = catalog_for(MANIFEST, cfg, ["orders", "stock"], SyncMode.incremental)
+        first = read(MANIFEST, cfg, catalog)
+        newest = max(datetime.fromisoformat(o["updated_at"]) for o in records_by_stream(first)["orders"])
+        stock_state = datetime.now(timezone.utc)
+        server.api.mutate({"orders": [12010], "status": "complete", "at": (newest - timedelta(minutes=40)).isoformat()})
+        server.api.mutate({"stock": ["0000005"], "at": (stock_state - timedelta(minutes=40)).isoformat()})
+        second = records_by_stream(read(MANIFEST, cfg, catalog, state_messages(first)))
+        assert 12010 in {o["id"] for o in second["orders"]}
+        assert "0000005" in {s["sku"] for s in second["stock"]}
+
+
 @pytest.mark.parametrize("options", [
     {},
     # each endpoint's documented modified_since form, else 422; a naive time read as UTC
@@ -78,7 +125,7 @@ def test_incremental_emits_only_changed_orders_products_and_stock(options):
         assert len(records_by_stream(first)["orders"]) == server.api.counts()["orders"]
         state = state_messages(first)
         second = read(MANIFEST, cfg, catalog, state)
-        # the client-side filter is inclusive: only the order sitting exactly on the cursor comes back
+        # nothing changed: only orders updated in the hour's lookback before the cursor come back
         newest = max(records_by_stream(first)["orders"], key=lambda o: o["updated_at"])
         assert [o["id"] for o in records_by_stream(second).get("orders", [])] in ([], [newest["id"]])
         server.api.mutate({"orders": [12010], "status": "shipped", "products": ["0000003"], "stock": ["0000005"]})

@@ -15,6 +15,10 @@ Where the doc leaves room, options serve the other readings:
   Laravel's resource envelope, `{"data": [...], "links": {}, "meta": {}}`, as the companies list).
 - `flat` stock (`listtype=flat`) is one object `{sku: value}`; `nested` (default) a list of one-key objects.
 - `naive_tz`: how a `modified_since` without an offset is read (default Europe/Amsterdam; `UTC`).
+- `strict_status`: a `status` filter value outside the doc's enum (e.g. `pending`, which the examples
+  show) is refused with 422, as Laravel's `in:` rule does; `capitalized_statuses`: orders carry
+  `"Processing"` rather than `"processing"` (as the doc's status endpoint does); the filter matches
+  either case.
 - `strict_since`: `modified_since` must be in each endpoint's documented form, else 422 as Laravel's
   validator answers: the product list's example form `YYYY-MM-DD HH:MM`, stock's ISO 8601
   (`YYYY-MM-DDTHH:MM[:SS][offset]`). Off by default (any form PHP's DateTime reads).
@@ -89,6 +93,8 @@ class M3WholesaleApi(SupplierApi):
         companies_paging: str = "laravel",
         per_page_max: int = 100,
         strict_since: bool = False,
+        strict_status: bool = False,
+        capitalized_statuses: bool = False,
     ) -> None:
         super().__init__(scale=scale, seed=seed, now=now)
         if categories_shape not in ("keyed", "prefixed", "list", "data"):
@@ -100,6 +106,8 @@ class M3WholesaleApi(SupplierApi):
         self.naive_tz = naive_tz
         self.per_page_default = per_page_default
         self.strict_since = strict_since
+        self.strict_status = strict_status
+        self.capitalized_statuses = capitalized_statuses
         self.per_page_max = per_page_max  # a larger per_page is cut to this, as Laravel APIs commonly do
         self._build()
         r = self.router
@@ -248,6 +256,8 @@ class M3WholesaleApi(SupplierApi):
     def _render_order(self, order: dict[str, Any]) -> dict[str, Any]:
         out = copy.deepcopy(order)
         out["updated_at"] = php_datetime(order["updated_at"])
+        if self.capitalized_statuses:
+            out["status"] = order["status"].capitalize()
         for shipment in out["shipments"]:
             shipment["created_at"] = php_datetime(shipment["created_at"])
         return out
@@ -299,7 +309,10 @@ class M3WholesaleApi(SupplierApi):
         return wanted
 
     def _orders(self, request: Request) -> Response:
-        wanted = self._status_filter(request)
+        wanted = {status.lower() for status in self._status_filter(request)}
+        if self.strict_status and wanted - set(STATUSES):
+            message = "The selected status is invalid."
+            return Response.json({"message": message, "errors": {"status": [message]}}, status=422)
         customer = request.arg("customer_id")
         with self.lock:
             rows = [self._render_order(o) for o in self.orders
