@@ -134,3 +134,14 @@ def test_bare_order_objects_still_give_orders_shipments_and_addresses(manifest, 
         streams = ["orders", "shipments", "addresses"]
         records = records_by_stream(sync(manifest, config_for(server), streams=streams))
         assert {s: len(records[s]) for s in streams} == {s: server.api.counts()[s] for s in streams}
+
+
+@pytest.mark.parametrize("params_from", ["query", "body", "both"])
+def test_the_date_filter_works_whether_the_server_reads_the_query_or_a_json_body(manifest, config_for, params_from):
+    # the doc shows GET parameters as a JSON object: the filter is sent both ways, so a server that
+    # reads only the body does not fall back to its 24-hour default
+    with running_sandbox("vidaxl", params_from=params_from) as server:
+        records = records_by_stream(sync(manifest, config_for(server)))
+        assert_complete_and_unique(records, server)
+        requests = server.api_requests("/orders")
+        assert requests and all("submitted_at_gt_eq=" in r["query"] for r in requests)
