@@ -145,3 +145,15 @@ def test_the_date_filter_works_whether_the_server_reads_the_query_or_a_json_body
         assert_complete_and_unique(records, server)
         requests = server.api_requests("/orders")
         assert requests and all("submitted_at_gt_eq=" in r["query"] for r in requests)
+
+
+@pytest.mark.parametrize("server_tz", ["UTC", "America/New_York", "Asia/Tokyo", "Pacific/Honolulu"])
+def test_an_exclusive_later_than_in_a_server_zone_west_of_utc_loses_no_order(manifest, config_for, server_tz):
+    # "Submitted at later than" read strictly (orders after day D, not on it) by a server whose days
+    # start hours after UTC's: asking from two days before the window still covers its first hours
+    with running_sandbox("vidaxl", since_exclusive=True, server_tz=server_tz) as server:
+        records = records_by_stream(sync(manifest, config_for(server, window_days=7), streams=["orders"]))
+        got = [o["id"] for o in records["orders"]]
+        expected = {o["id"] for o in server.api.submitted()}
+        assert len(got) == len(set(got)), "an order was emitted by two windows"
+        assert set(got) == expected, f"missing {sorted(expected - set(got))}"
