@@ -1,5 +1,6 @@
 """Syncs over real HTTP against the vidaXL sandbox: counts, windows, both paths, time zones, incremental."""
 
+import json
 from collections import Counter
 from datetime import timedelta, timezone
 
@@ -157,3 +158,18 @@ def test_an_exclusive_later_than_in_a_server_zone_west_of_utc_loses_no_order(man
         expected = {o["id"] for o in server.api.submitted()}
         assert len(got) == len(set(got)), "an order was emitted by two windows"
         assert set(got) == expected, f"missing {sorted(expected - set(got))}"
+
+
+def test_state_advances_when_submitted_at_comes_without_a_zone(manifest, config_for):
+    # "2026-11-27T12:19:27.000": read as UTC by the cursor, as the window filter reads it
+    with running_sandbox("vidaxl", zoneless=True) as server:
+        config = config_for(server)
+        first = sync(manifest, config, SyncMode.incremental)
+        records = records_by_stream(first)
+        assert_complete_and_unique(records, server)
+        assert all("+" not in o["submitted_at"] and not o["submitted_at"].endswith("Z") for o in records["orders"])
+        final = {s["stream"]["stream_descriptor"]["name"]: s["stream"]["stream_state"] for s in state_messages(first)}
+        assert set(final) == set(STREAMS)
+        for stream, state in final.items():
+            newest = max(r["submitted_at"][:10] for r in records[stream])
+            assert newest in json.dumps(state), f"{stream}: state did not advance to {newest}: {state}"
