@@ -173,3 +173,27 @@ def test_state_advances_when_submitted_at_comes_without_a_zone(manifest, config_
         for stream, state in final.items():
             newest = max(r["submitted_at"][:10] for r in records[stream])
             assert newest in json.dumps(state), f"{stream}: state did not advance to {newest}: {state}"
+
+
+def test_the_schemas_declare_every_field_of_the_docs_order_object(manifest, config_for):
+    # the doc's order object (create-order sample) has fields the list sample lacks: created_at,
+    # is_paid, ... Served by the sandbox's full_order reading; each must be declared, typed as sent.
+    import jsonschema
+
+    with running_sandbox("vidaxl", full_order=True) as server:
+        config = config_for(server)
+        catalog = catalog_for(manifest, config, ["orders", "order_products"])
+        schemas = {s.stream.name: s.stream.json_schema for s in catalog.streams}
+        records = records_by_stream(sync(manifest, config, streams=["orders", "order_products"]))
+        for stream in ("orders", "order_products"):
+            assert records[stream]
+            declared = set(schemas[stream]["properties"])
+            for record in records[stream]:
+                assert set(record) <= declared, f"{stream}: undeclared {sorted(set(record) - declared)}"
+                jsonschema.validate(record, schemas[stream])
+        assert {"created_at", "is_paid", "addressbook_id", "total_after_vat"} <= set(records["orders"][0])
+        assert {"created_at", "updated_at", "addressbook_id"} <= set(records["order_products"][0])
+    # fields the doc only ever shows as null are declared too
+    assert {"created_at", "updated_at", "invoice_no", "is_paid", "paid_amount", "payment_date", "date_estimated",
+            "shipping_way", "comments_wholesaler", "addressbook_id", "total_after_vat"} <= set(schemas["orders"]["properties"])
+    assert {"addressbook_id", "created_at", "updated_at"} <= set(schemas["order_products"]["properties"])
