@@ -40,10 +40,10 @@ def test_secret_never_appears_in_a_read(config_for, sandbox, creds, manifest):
     assert all(creds["api_token"] not in r["query"] for r in sandbox.api_requests())
 
 
-def test_spec_requires_start_date_and_marks_the_token_secret():
+def test_spec_makes_start_date_optional_and_marks_the_token_secret():
     result = run_cli(SCRIPT, "spec")
     spec = messages_of(result, "SPEC")[0]["spec"]["connectionSpecification"]
-    assert set(spec["required"]) == {"email", "api_token", "start_date"}
+    assert set(spec["required"]) == {"email", "api_token"}
     assert spec["properties"]["api_token"]["airbyte_secret"] is True
     assert spec["properties"]["start_date"]["default"] == "2024-01-01"
     assert spec["properties"]["lookback_days"]["default"] == 30
@@ -78,3 +78,16 @@ def test_environment_picks_the_documented_host(manifest, creds):
     stream = next(s for s in declarative_source(manifest, config).streams(config) if s.name == "orders")
     requester = next(iter(stream.generate_partitions()))._retriever.requester  # noqa: SLF001
     assert requester.get_url() == "http://127.0.0.1:1/api_customers/orders.json"
+
+
+def test_a_config_without_start_date_passes_check_and_reads_from_2024_01_01(config_for, sandbox, creds, manifest):
+    # the GUIDE: start_date is optional for every source; the manifest falls back to 2024-01-01
+    config = config_for(sandbox)
+    del config["start_date"]
+    status = cli_connection_status(run_cli(SCRIPT, "check", config=config))
+    assert status["status"] == "SUCCEEDED", status
+    result = run_cli(SCRIPT, "read", config=config, catalog=catalog_for(manifest, config, ["orders"]))
+    assert result.returncode == 0, result.stderr[-2000:]
+    orders = [m["record"]["data"] for m in messages_of(result, "RECORD")]
+    assert len(orders) == sandbox.api.counts()["orders"]
+    assert any("submitted_at_gt_eq=2023-12-30" in r["query"] for r in sandbox.api_requests("/orders"))

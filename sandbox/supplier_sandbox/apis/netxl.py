@@ -21,6 +21,10 @@ Options for other readings of the doc:
   (`{"products": [...]}`, `{"categories": [...]}`, ...) or "data" (`{"data": [...]}`).
 - `default_format`: "json" (default) or "csv": what a request with no JSON `Accept` header gets
   (the doc says browsers get CSV by default and recommends always sending `Accept`).
+- `no_credit_account`: None (default: the account has credit terms), "404" or "400": the account
+  has no credit account (`credit_terms`, optional in the doc, is left out of `/customer`) and
+  `/customer/credit` answers that status with `{"message": "This customer does not have a credit
+  account."}` (the doc does not say what it answers then).
 - `catalogue_size`: products in the catalogue (default 300 per scale unit); products are made on
   the fly from (seed, index), so a large catalogue costs no memory in the sandbox.
 """
@@ -81,9 +85,13 @@ class NetxlApi(SupplierApi):
         list_envelope: str | None = None,
         default_format: str = "json",
         catalogue_size: int | None = None,
+        no_credit_account: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if no_credit_account not in (None, "404", "400"):
+            raise ValueError("no_credit_account must be None, '404' or '400'")
+        self.no_credit_account = no_credit_account
         if list_envelope not in (None, "resource", "data"):
             raise ValueError("list_envelope must be None, 'resource' or 'data'")
         self.list_envelope = list_envelope
@@ -105,6 +113,9 @@ class NetxlApi(SupplierApi):
              "due_date": (self.now.date().replace(day=1)).isoformat(), "amount_due": round(r.uniform(20, 900), 2)}
             for i in range(1, 4 + 2 * self.scale)
         ]
+        if no_credit_account:
+            del self.customer["credit_terms"]
+            self.outstanding = []
         self.addresses = []
         for i in range(1, 6 + 2 * self.scale):
             first, last = data.person(r)
@@ -222,6 +233,9 @@ class NetxlApi(SupplierApi):
         return Response.json(self.customer)
 
     def _credit(self, request: Request) -> Response:
+        if self.no_credit_account:
+            return Response.json({"message": "This customer does not have a credit account."},
+                                 status=int(self.no_credit_account))
         outstanding = round(sum(o["amount_due"] for o in self.outstanding), 2)
         limit = self.customer["credit_terms"]["credit_limit"]
         return Response.json({"credit_limit": limit, "total_outstanding": outstanding,
@@ -299,7 +313,7 @@ class NetxlApi(SupplierApi):
             "manufacturers": len(MANUFACTURERS),
             "addresses": len(self.addresses),
             "accounts": 1,
-            "credit": 1,
+            "credit": 0 if self.no_credit_account else 1,
             "outstanding_orders": len(self.outstanding),
         }
 

@@ -24,6 +24,14 @@ Options for other readings of the doc:
 - `server_tz`: the zone the server renders `submitted_at` in and applies date filters in
   (default "UTC", rendered `...000Z`; e.g. "America/New_York" renders `-04:00`/`-05:00` offsets,
   as the doc's create-order sample does).
+- `since_exclusive`: True reads "Submitted at later than" strictly: `submitted_at_gt_eq=D` returns
+  orders submitted after day D (from midnight of D+1 in the server's time zone), not on D itself.
+- `zoneless`: True renders `submitted_at` without a zone (`2026-11-27T12:19:27.000`, the server's
+  local time in `server_tz`).
+- `full_order`: True adds the fields the doc's order object (create-order sample) shows beyond
+  the list sample: `created_at`, `updated_at`, `invoice_no`, `is_paid`, `paid_amount`,
+  `payment_date`, `date_estimated`, `shipping_way`, `comments_wholesaler`, `addressbook_id`,
+  `total_after_vat`; order lines get `addressbook_id`, `created_at`, `updated_at`.
 """
 
 from __future__ import annotations
@@ -53,8 +61,12 @@ class VidaxlApi(SupplierApi):
     base_path = ""
 
     def __init__(self, params_from: str = "query", paths: tuple[str, ...] = ORDERS_PATHS,
-                 server_tz: str = "UTC", wrapped: bool = True, **kwargs: Any) -> None:
+                 server_tz: str = "UTC", wrapped: bool = True, since_exclusive: bool = False,
+                 zoneless: bool = False, full_order: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.since_exclusive = since_exclusive
+        self.zoneless = zoneless
+        self.full_order = full_order
         self.wrapped = wrapped
         assert params_from in ("query", "body", "both"), params_from
         self.params_from = params_from
@@ -70,6 +82,8 @@ class VidaxlApi(SupplierApi):
         if when is None:
             return None
         local = when.astimezone(self.tz)
+        if self.zoneless:
+            return local.strftime("%Y-%m-%dT%H:%M:%S.000")
         text = local.strftime("%Y-%m-%dT%H:%M:%S.000%z")
         if text.endswith("+0000"):
             return text[:-5] + "Z"
@@ -130,10 +144,22 @@ class VidaxlApi(SupplierApi):
     def _public(self, order: dict[str, Any]) -> dict[str, Any]:
         body = {k: v for k, v in order.items() if not k.startswith("_") and k != "order_products"}
         body["submitted_at"] = self._ts(order["_submitted"])
+        lines = [dict(line) for line in order["order_products"]]
+        if self.full_order:
+            created, updated = self._ts(order["_created"]), self._ts(order["_submitted"] or order["_created"])
+            paid = order["status_order_id"] != 1
+            body.update({
+                "created_at": created, "updated_at": updated, "invoice_no": None, "is_paid": paid,
+                "paid_amount": body["gross_total"] if paid else "0.0", "payment_date": updated if paid else None,
+                "date_estimated": None, "shipping_way": None, "comments_wholesaler": None,
+                "addressbook_id": 90 + order["id"], "total_after_vat": body["gross_total"],
+            })
+            for line in lines:
+                line.update({"addressbook_id": 90 + order["id"], "created_at": created, "updated_at": updated})
         if not self.wrapped:
-            body["order_products"] = [dict(line) for line in order["order_products"]]
+            body["order_products"] = lines
             return body
-        body["order_products"] = [{"order_product": dict(line)} for line in order["order_products"]]
+        body["order_products"] = [{"order_product": line} for line in lines]
         return {"order": body}
 
     def submitted(self) -> list[dict[str, Any]]:
@@ -185,6 +211,8 @@ class VidaxlApi(SupplierApi):
                 orders = [o for o in orders if str(o["status_order_id"]) == params["status_order_id_eq"]]
             if "submitted_at_gt_eq" in params:
                 day = self._day(params["submitted_at_gt_eq"], "submitted_at_gt_eq")
+                if self.since_exclusive:
+                    day += timedelta(days=1)
                 since = datetime.combine(day, datetime.min.time(), self.tz)
                 orders = [o for o in orders if o["_submitted"] is not None and o["_submitted"] >= since]
             if "submitted_at_casted_eq" in params:
