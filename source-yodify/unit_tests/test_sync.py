@@ -141,3 +141,15 @@ def test_api_call_quota_429_without_retry_after_loses_nothing(yod, monkeypatch):
         assert_complete(server, output)
         assert server.api.quota_rejections > 0
         assert 6 in clock.sleeps  # the first headerless wait: 5 s (+1 s the CDK adds)
+
+
+@pytest.mark.parametrize("mode", [SyncMode.full_refresh, SyncMode.incremental], ids=["full-refresh", "first-incremental"])
+def test_start_date_does_not_limit_skus(mode, yod):
+    # start_date limits orders and shipments only: every SKU is read, however long ago it changed
+    with running_sandbox("yodify") as server:
+        modified = sorted(s["modified_on"] for s in server.api.store.skus.values())
+        start = modified[len(modified) // 2]  # half the SKUs last changed before it
+        assert modified[0] < start
+        config = yod.token_config(server, start_date=start)
+        output = read(MANIFEST, config, catalog_for(MANIFEST, config, ["skus"], mode))
+        assert_complete(server, output, ["skus"])
