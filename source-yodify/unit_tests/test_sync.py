@@ -153,3 +153,46 @@ def test_start_date_does_not_limit_skus(mode, yod):
         config = yod.token_config(server, start_date=start)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config, ["skus"], mode))
         assert_complete(server, output, ["skus"])
+
+
+def _cursor_values(state: list[dict], stream: str, field: str) -> list[str]:
+    """Every value of `field` in the last state message of `stream` (global, per-partition or plain)."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                found.append(value) if key == field and isinstance(value, str) else walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    mine = [s for s in state if s["stream"]["stream_descriptor"]["name"] == stream]
+    walk(mine[-1]["stream"]["stream_state"])
+    return found
+
+
+@pytest.mark.parametrize("timestamps", ["dotnet", "naive", "dotnet-naive"])
+def test_cursor_advances_on_dotnet_and_offsetless_timestamps(timestamps, yod):
+    # `2024-01-01T00:00:00.1230000Z` (7 fraction digits) and `2024-01-01T00:00:00.123` (no offset)
+    # must move the cursor; else every incremental sync silently re-reads everything
+    with running_sandbox("yodify", timestamps=timestamps) as server:
+        config = yod.token_config(server, lookback_days=7)
+        streams = {"orders": "ordered_date", "order_items": "ordered_date", "shipments": "created_on", "skus": "modified_on"}
+        catalog = catalog_for(MANIFEST, config, list(streams), SyncMode.incremental)
+        first = read(MANIFEST, config, catalog)
+        assert not first.errors
+        records = records_by_stream(first)
+        assert len(records["skus"]) == server.api.counts()["skus"]
+        state = state_messages(first)
+        for stream, field in streams.items():
+            newest = max(r[field] for r in records[stream])
+            assert newest.endswith("Z") != timestamps.endswith("naive")
+            assert len(newest.split(".")[1].rstrip("Z")) == (6 if timestamps.startswith("dotnet") else 3)  # 7 digits cut to 6
+            # the state holds the newest record's instant (6 fraction digits, UTC), not the start date
+            values = _cursor_values(state, stream, field)
+            assert values and max(values)[:23] == newest[:23], (stream, values, newest)
+
+        second = records_by_stream(read(MANIFEST, config, catalog, state))
+        assert len(second["orders"]) < server.api.counts()["orders"]
+        assert len(second.get("skus", [])) <= 1  # only the boundary SKU, at-least-once

@@ -13,7 +13,8 @@ the docs list no values for it.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import re
+from typing import Any, Callable, Iterable
 
 from ...http import Request, Response
 from .store import ORDER_STATUSES, QUOTE_STATUSES, SHIPMENT_STATUSES, parse_iso
@@ -87,6 +88,28 @@ def _created_filter(request: Request, created: Callable[[dict], str | None]) -> 
     return keep
 
 
+_STORED_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{3})Z$")
+
+
+def restyle_timestamps(api, value: Any) -> Any:
+    """Every timestamp in `value` written as `api.timestamps` says (the store keeps `...00.123Z`):
+    "dotnet" `2024-01-01T00:00:00.1230000Z` (.NET's round-trip format, 7 fraction digits), "naive"
+    `2024-01-01T00:00:00.123` (UTC without an offset), "dotnet-naive" `2024-01-01T00:00:00.1230000`."""
+    style = getattr(api, "timestamps", "millis")
+    if style == "millis":
+        return value
+    if isinstance(value, dict):
+        return {k: restyle_timestamps(api, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [restyle_timestamps(api, v) for v in value]
+    if isinstance(value, str):
+        match = _STORED_TIMESTAMP.match(value)
+        if match:
+            fraction = match.group(2) + ("0000" if style.startswith("dotnet") else "")
+            return f"{match.group(1)}.{fraction}" + ("" if style.endswith("naive") else "Z")
+    return value
+
+
 def _page(api, request: Request, records: list[dict], shape: str) -> Response:
     limit = _int_arg(request, "Limit")
     if limit is None:
@@ -98,7 +121,7 @@ def _page(api, request: Request, records: list[dict], shape: str) -> Response:
         raise BadRequest({"Page": [f"Page must be at least {api.first_page}."]})
     page = api.first_page if page is None else max(page, api.first_page)
     offset = (page - api.first_page) * limit
-    chunk = records[offset : offset + limit]
+    chunk = restyle_timestamps(api, records[offset : offset + limit])
     if shape == "array" and not api.envelope_everywhere:
         return Response.json(chunk)
     return Response.json({
@@ -141,7 +164,7 @@ def register(api) -> None:
                 record = collection.get(int(key))
             if record is None:
                 return problem(request, {"id": [f"{label} {key} could not be found."]}, f"{label} could not be retrieved.")
-            return Response.json(record)
+            return Response.json(restyle_timestamps(api, record))
 
         return handler
 
