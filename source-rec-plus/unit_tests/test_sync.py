@@ -108,3 +108,29 @@ def test_faults_lose_and_duplicate_nothing(faults, streams, manifest, config_for
         assert_complete(output, server, streams)
         assert sum(f["fired"] for f in server.faults.summary()) >= 2
         assert clock.sleeps and all(wait <= 61 for wait in clock.sleeps)
+
+
+@pytest.mark.parametrize("mode", [SyncMode.full_refresh, SyncMode.incremental], ids=["full-refresh", "first-incremental"])
+def test_first_sync_without_start_date_sends_no_since_filter(mode, manifest, config_for):
+    # a server whose updated column is NULL for never-modified products drops them from any
+    # since_timestamp_field=updated filter: without state or start_date, no filter is sent
+    with running_sandbox("rec-plus", null_updated=True) as server:
+        config = config_for(server, page_size=50)
+        output = read(manifest, config, catalog_for(manifest, config, ["products"], mode))
+        assert not output.errors
+        assert_complete(output, server, ["products"])
+        queries = [r["query"] for r in server.api_requests("/products")]
+        assert queries and not any("since_timestamp" in q for q in queries)
+
+
+def test_start_date_and_state_send_the_products_since_filter(manifest, config_for):
+    with running_sandbox("rec-plus") as server:
+        config = config_for(server, page_size=50, start_date="2024-01-01")
+        catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
+        first = read(manifest, config, catalog)
+        queries = [r["query"] for r in server.api_requests("/products")]
+        assert all("since_timestamp=2024-01-01T00:00:00" in q and "since_timestamp_field=updated" in q for q in queries)
+        del config["start_date"]
+        read(manifest, config, catalog, state_messages(first))
+        later = [r["query"] for r in server.api_requests("/products")][len(queries):]
+        assert later and all("since_timestamp=" in q and "since_timestamp_field=updated" in q for q in later)

@@ -14,7 +14,10 @@ Faithful to the doc where it speaks:
 - `/products/{code}?identifier=code`, errors as `{"errors": [{"status", "message"}]}`, prices as strings,
   dates as `YYYY-MM-DDTHH:MM:SS` in the site time zone (Europe/London).
 
-Options for other readings of the doc: `max_limit` (a server that caps `limit` lower, silently).
+Options for other readings of the doc: `max_limit` (a server that caps `limit` lower, silently);
+`null_updated` (a server whose "updated" column is NULL for products never modified since they were
+added: every fifth product has no `date_modified_admin`, and any `since_timestamp` with
+`since_timestamp_field=updated` leaves those out, as SQL's `NULL >= x` does).
 """
 
 from __future__ import annotations
@@ -54,13 +57,16 @@ class RecPlusApi(SupplierApi):
     name = "rec-plus"
     base_path = "/api/v1"
 
-    def __init__(self, max_limit: int = 1000, **kwargs: Any) -> None:
+    def __init__(self, max_limit: int = 1000, null_updated: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tz = ZoneInfo(SITE_TZ)
         self.site_now = self.now.astimezone(self.tz).replace(tzinfo=None)
         self.max_limit = max_limit
         self.tables: dict[str, list[dict]] = {}
         self._seed()
+        if null_updated:
+            for product in self.tables["products"][::5]:
+                product["date_modified_admin"] = None
         self.router.add("GET", "/api/v1/{resource}", self._list)
         self.router.add("GET", "/api/v1/{resource}/{id}", self._detail)
 
@@ -323,7 +329,7 @@ class RecPlusApi(SupplierApi):
                 return _error(400, "since_timestamp_field must be one of: live, updated")
             stamp = (lambda p: p["date_added"]) if field == "live" else self._product_updated
             if since is not None:
-                rows = [p for p in rows if datetime.strptime(stamp(p), FMT) >= since]
+                rows = [p for p in rows if stamp(p) is not None and datetime.strptime(stamp(p), FMT) >= since]
             for name in ("status", "category"):
                 wanted = request.arg(name)
                 if wanted:
@@ -333,7 +339,7 @@ class RecPlusApi(SupplierApi):
                 wanted_ids = {int(x) for x in ids.split(",") if x.strip().isdigit()}
                 rows = [p for p in rows if p["id"] in wanted_ids]
             sorts = {"id": lambda p: p["id"], "name": lambda p: p["name"], "code": lambda p: p["code"], "sort_order": lambda p: p["sort_order"],
-                     "live": lambda p: p["date_added"], "updated": self._product_updated}
+                     "live": lambda p: p["date_added"], "updated": lambda p: self._product_updated(p) or ""}
         elif resource == "orders":
             if since is not None:
                 rows = [o for o in rows if datetime.strptime(o["start_date"], FMT) >= since]
@@ -363,8 +369,8 @@ class RecPlusApi(SupplierApi):
         return rows
 
     @staticmethod
-    def _product_updated(p: dict) -> str:
-        return max(filter(None, [p["date_modified_admin"], p["date_modified_api"]]))
+    def _product_updated(p: dict) -> str | None:
+        return max(filter(None, [p["date_modified_admin"], p["date_modified_api"]]), default=None)
 
     @staticmethod
     def _basic(resource: str, row: dict) -> dict:
