@@ -134,3 +134,20 @@ def test_start_date_and_state_send_the_products_since_filter(manifest, config_fo
         read(manifest, config, catalog, state_messages(first))
         later = [r["query"] for r in server.api_requests("/products")][len(queries):]
         assert later and all("since_timestamp=" in q and "since_timestamp_field=updated" in q for q in later)
+
+
+def test_product_dates_with_an_offset_move_the_cursor(manifest, config_for):
+    from datetime import datetime
+
+    # `2024-06-01T10:00:00+01:00`: a cursor that cannot read it stalls, and every sync re-reads everything
+    with running_sandbox("rec-plus", date_offsets=True) as server:
+        config = config_for(server, page_size=50)
+        catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
+        first = read(manifest, config, catalog)
+        products = records_by_stream(first)["products"]
+        assert len(products) == server.api.counts()["products"] and products[0]["date_added"][19:] in ("+00:00", "+01:00")
+        state = state_messages(first)[0]["stream"]["stream_state"]
+        newest = max((p["updated_at"] for p in products), key=datetime.fromisoformat)
+        assert state.get("updated_at") == newest[:19], (state, newest)  # the site wall time of the newest product
+        second = records_by_stream(read(manifest, config, catalog, state_messages(first)))
+        assert len(second.get("products", [])) < len(products)

@@ -17,7 +17,8 @@ Faithful to the doc where it speaks:
 Options for other readings of the doc: `max_limit` (a server that caps `limit` lower, silently);
 `null_updated` (a server whose "updated" column is NULL for products never modified since they were
 added: every fifth product has no `date_modified_admin`, and any `since_timestamp` with
-`since_timestamp_field=updated` leaves those out, as SQL's `NULL >= x` does).
+`since_timestamp_field=updated` leaves those out, as SQL's `NULL >= x` does); `date_offsets` (product
+dates written with the site's UTC offset, `2024-06-01T10:00:00+01:00`; filters still read site time).
 """
 
 from __future__ import annotations
@@ -57,11 +58,12 @@ class RecPlusApi(SupplierApi):
     name = "rec-plus"
     base_path = "/api/v1"
 
-    def __init__(self, max_limit: int = 1000, null_updated: bool = False, **kwargs: Any) -> None:
+    def __init__(self, max_limit: int = 1000, null_updated: bool = False, date_offsets: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tz = ZoneInfo(SITE_TZ)
         self.site_now = self.now.astimezone(self.tz).replace(tzinfo=None)
         self.max_limit = max_limit
+        self.date_offsets = date_offsets
         self.tables: dict[str, list[dict]] = {}
         self._seed()
         if null_updated:
@@ -290,6 +292,8 @@ class RecPlusApi(SupplierApi):
             page = rows[offset: offset + limit]
             full = request.arg("fields") == "*"
             page = [dict(row) if full else self._basic(resource, row) for row in page]
+            if self.date_offsets and resource == "products":
+                page = [{k: self._with_offset(v) if k.startswith("date_") and v else v for k, v in row.items()} for row in page]
         base = f"/{resource}.json?fields={request.arg('fields', '')}&identifier={request.arg('identifier', '')}"
         last_offset = max(0, (len(rows) - 1) // limit * limit)
         return Response.json({
@@ -367,6 +371,10 @@ class RecPlusApi(SupplierApi):
         else:
             rows.sort(key=key)
         return rows
+
+    def _with_offset(self, stamp: str) -> str:
+        """A site-time `YYYY-MM-DDTHH:MM:SS` with the site's UTC offset, `...+01:00`."""
+        return datetime.strptime(stamp, FMT).replace(tzinfo=self.tz).isoformat()
 
     @staticmethod
     def _product_updated(p: dict) -> str | None:
