@@ -48,13 +48,16 @@ def test_full_refresh_counts_match_sandbox_under_every_reading(options, yod):
         assert any(s["items"] and s["trackings"] for s in records["shipments"])
 
 
-def test_repeated_key_arrays_and_page_numbers_on_the_wire(yod):
+def test_one_status_per_request_and_page_numbers_on_the_wire(yod):
     with running_sandbox("yodify") as server:
         config = yod.token_config(server)
         read(MANIFEST, config, catalog_for(MANIFEST, config, ["orders"]))
         queries = [r["query"] for r in server.api_requests("/api/v1/Orders")]
-        open_query = next(q for q in queries if "Statuses" in q)
-        assert "Statuses=New&Statuses=Processing" in open_query and "CreatedOnMin" not in open_query
+        open_queries = [q for q in queries if "Statuses" in q]
+        assert all(q.count("Statuses=") == 1 and "CreatedOnMin" not in q for q in open_queries)
+        assert {q.split("Statuses=")[1].split("&")[0] for q in open_queries} == {
+            "New", "Processing", "Shipped", "PartiallyShipped", "Received", "RefundRequested", "StockConfirmed",
+            "StockPartiallyConfirmed", "ReadyForPickup", "PartiallyReadyForPickup"}
         created = [q for q in queries if "CreatedOnMin" in q]
         assert created and all("Statuses" not in q for q in created)
         # the first page is asked for without a number, the next ones from Page=1: never Page=0
@@ -196,3 +199,23 @@ def test_cursor_advances_on_dotnet_and_offsetless_timestamps(timestamps, yod):
         second = records_by_stream(read(MANIFEST, config, catalog, state))
         assert len(second["orders"]) < server.api.counts()["orders"]
         assert len(second.get("skus", [])) <= 1  # only the boundary SKU, at-least-once
+
+
+@pytest.mark.parametrize("array_params", ["repeat", "first", "comma"])
+def test_open_reread_finds_every_open_status_under_every_array_encoding(array_params, yod):
+    # `Statuses=New&Statuses=Processing` read by a server that takes only the first value (or wants
+    # `New,Processing`) would return only New orders: one status per request works under each reading
+    with running_sandbox("yodify", array_params=array_params) as server:
+        config = yod.token_config(server, lookback_days=7)
+        catalog = catalog_for(MANIFEST, config, ["orders", "shipments"], SyncMode.incremental)
+        first = read(MANIFEST, config, catalog)
+        second = read(MANIFEST, config, catalog, state_messages(first))
+        assert not second.errors
+        got = records_by_stream(second)
+        store = server.api.store
+        open_orders = {o["id"] for o in store.orders.values() if o["order_status"] not in ("Complete", "Cancelled", "Refunded", "RefundRejected")}
+        open_shipments = {s["id"] for s in store.shipments.values() if s["status"] not in ("Delivered", "PickedUp", "ReturnToSender", "Expired")}
+        assert len({o["order_status"] for o in store.orders.values() if o["id"] in open_orders}) > 1
+        assert open_orders <= {o["id"] for o in got["orders"]}
+        assert open_shipments <= {s["id"] for s in got["shipments"]}
+        assert len(got["orders"]) < len(store.orders)

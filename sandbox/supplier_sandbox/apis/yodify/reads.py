@@ -4,7 +4,7 @@ Faithful to the digest: PascalCase paths (matched case-insensitively, as ASP.NET
 `Page`/`Limit` paging (Limit 1..100, default 100; the first page is `api.first_page`, and a page
 number below it is read as the first page, as a clamping server would), repeated-key arrays
 (`Statuses=New&Statuses=Processing`, `Ids=1&Ids=2`; a comma-joined value is not a valid status and
-gets a 400), inclusive `CreatedOnMin`/`CreatedOnMax`, `SinceId` (strictly after), ascending ids,
+gets a 400; other readings: `api.array_params`), inclusive `CreatedOnMin`/`CreatedOnMax`, `SinceId` (strictly after), ascending ids,
 and two response shapes: Orders, Shipments, Products, Brands and Carriers answer a bare JSON array
 (unless `api.envelope_everywhere`), every other list the `{object, data, has_more, total_items,
 url, count}` envelope. Errors are `ValidationProblemDetails`. `Expand` is accepted and ignored:
@@ -63,8 +63,21 @@ def _date_arg(request: Request, name: str):
         raise BadRequest({name: [f"The value '{value}' is not valid for {name}."]})
 
 
-def _enum_args(request: Request, name: str, allowed: list[str]) -> list[str]:
+def _array_args(request: Request, name: str) -> list[str]:
+    """An array parameter as the server reads it (`api.array_params`): "repeat" (documented:
+    `Statuses=New&Statuses=Processing`), "first" (only the first of repeated keys counts) or
+    "comma" (one comma-joined value, `Statuses=New,Processing`; of repeated keys the first counts)."""
     values = request.args(name)
+    style = request.context.get("array_params", "repeat")
+    if style == "first":
+        return values[:1]
+    if style == "comma":
+        return [v for v in values[0].split(",") if v] if values else []
+    return values
+
+
+def _enum_args(request: Request, name: str, allowed: list[str]) -> list[str]:
+    values = _array_args(request, name)
     bad = [v for v in values if v not in allowed]
     if bad:
         raise BadRequest({name: [f"The value '{v}' is not valid." for v in bad]})
@@ -131,7 +144,7 @@ def _page(api, request: Request, records: list[dict], shape: str) -> Response:
 
 
 def _by_ids(request: Request, records: Iterable[dict]) -> list[dict]:
-    ids = request.args("Ids")
+    ids = _array_args(request, "Ids")
     if not ids:
         return list(records)
     wanted = set()
@@ -293,6 +306,7 @@ def _guard(api, handler: Callable[[Request], Response]) -> Callable[[Request], R
     """Run a read under the API lock and turn validation failures into ValidationProblemDetails."""
 
     def run(request: Request) -> Response:
+        request.context["array_params"] = api.array_params
         try:
             with api.lock:
                 return handler(request)
