@@ -71,3 +71,20 @@ def test_secrets_never_appear_in_cli_output(sandbox, manifest, config_for, creds
     wrong = run_cli("source-rec-plus", "check", config=config_for(sandbox, password="s3cret-wrong-pass"))
     assert "s3cret-wrong-pass" not in wrong.stdout + wrong.stderr
     assert '"FAILED"' in wrong.stdout
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "start_date, since",
+    [("2024-01-01T00:00:00Z", "2024-01-01T00:00:00"), ("2024-01-01T00:00:00+02:00", "2023-12-31T22:00:00"),
+     ("2024-01-01T00:00:00.250Z", "2024-01-01T00:00:00"), ("2024-01-01", "2024-01-01T00:00:00")],
+)
+def test_iso_8601_start_dates_pass_check_and_read(start_date, since, sandbox, manifest, config_for):
+    # the contract: start_date is ISO 8601 (optional); an offset is converted to UTC
+    config = config_for(sandbox, start_date=start_date)
+    assert connection_status(check(manifest, config))[0] == "SUCCEEDED"
+    output = read(manifest, config, catalog_for(manifest, config, ["orders"]))
+    assert not output.errors and output.records
+    assert "since_timestamp=" + since in sandbox.api_requests("/orders")[-1]["query"]

@@ -62,7 +62,9 @@ def test_incremental_state_round_trip_and_lookback(sandbox, manifest, config_for
     # only the lookback window of orders is read again, and no product unless it changed
     assert 0 < len(again["orders"]) < len(sandbox.api.tables["orders"])
     assert all(o["start_date"] >= _days_before(newest, 30) for o in again["orders"])
-    assert len(again.get("products", [])) <= 1  # the one at the cursor, inside the one-minute overlap
+    newest_product = max(p["updated_at"] for p in records_by_stream(first)["products"])
+    # only the products inside the two-hour overlap before the cursor
+    assert all(p["updated_at"] >= _hours_before(newest_product, 2) for p in again.get("products", []))
 
     recent = max(sandbox.api.tables["orders"], key=lambda o: o["start_date"])
     sandbox.api.mutate({"resource": "orders", "id": recent["id"], "set": {"status": "Dispatched-TEST"}})
@@ -71,6 +73,12 @@ def test_incremental_state_round_trip_and_lookback(sandbox, manifest, config_for
     assert [o["status"] for o in third["orders"] if o["id"] == recent["id"]] == ["Dispatched-TEST"]
     assert {line["status"] for line in third["order_lines"] if line["order_id"] == recent["id"]} == {"Dispatched-TEST"}
     assert [p["name"] for p in third["products"] if p["id"] == 58010] == ["Renamed product"]
+
+
+def _hours_before(stamp: str, hours: int) -> str:
+    from datetime import datetime, timedelta
+
+    return (datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S") - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _days_before(stamp: str, days: int) -> str:
@@ -108,3 +116,59 @@ def test_faults_lose_and_duplicate_nothing(faults, streams, manifest, config_for
         assert_complete(output, server, streams)
         assert sum(f["fired"] for f in server.faults.summary()) >= 2
         assert clock.sleeps and all(wait <= 61 for wait in clock.sleeps)
+
+
+@pytest.mark.parametrize("mode", [SyncMode.full_refresh, SyncMode.incremental], ids=["full-refresh", "first-incremental"])
+def test_first_sync_without_start_date_sends_no_since_filter(mode, manifest, config_for):
+    # a server whose updated column is NULL for never-modified products drops them from any
+    # since_timestamp_field=updated filter: without state or start_date, no filter is sent
+    with running_sandbox("rec-plus", null_updated=True) as server:
+        config = config_for(server, page_size=50)
+        output = read(manifest, config, catalog_for(manifest, config, ["products"], mode))
+        assert not output.errors
+        assert_complete(output, server, ["products"])
+        queries = [r["query"] for r in server.api_requests("/products")]
+        assert queries and not any("since_timestamp" in q for q in queries)
+
+
+def test_start_date_and_state_send_the_products_since_filter(manifest, config_for):
+    with running_sandbox("rec-plus") as server:
+        config = config_for(server, page_size=50, start_date="2024-01-01")
+        catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
+        first = read(manifest, config, catalog)
+        queries = [r["query"] for r in server.api_requests("/products")]
+        assert all("since_timestamp=2024-01-01T00:00:00" in q and "since_timestamp_field=updated" in q for q in queries)
+        del config["start_date"]
+        read(manifest, config, catalog, state_messages(first))
+        later = [r["query"] for r in server.api_requests("/products")][len(queries):]
+        assert later and all("since_timestamp=" in q and "since_timestamp_field=updated" in q for q in later)
+
+
+def test_product_dates_with_an_offset_move_the_cursor(manifest, config_for):
+    from datetime import datetime
+
+    # `2024-06-01T10:00:00+01:00`: a cursor that cannot read it stalls, and every sync re-reads everything
+    with running_sandbox("rec-plus", date_offsets=True) as server:
+        config = config_for(server, page_size=50)
+        catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
+        first = read(manifest, config, catalog)
+        products = records_by_stream(first)["products"]
+        assert len(products) == server.api.counts()["products"] and products[0]["date_added"][19:] in ("+00:00", "+01:00")
+        state = state_messages(first)[0]["stream"]["stream_state"]
+        newest = max((p["updated_at"] for p in products), key=datetime.fromisoformat)
+        assert state.get("updated_at") == newest[:19], (state, newest)  # the site wall time of the newest product
+        second = records_by_stream(read(manifest, config, catalog, state_messages(first)))
+        assert len(second.get("products", [])) < len(products)
+
+
+def test_product_changed_in_the_repeated_autumn_hour_is_picked_up(sandbox, manifest, config_for):
+    # shop-local times without an offset repeat 01:00-02:00 when the clocks go back: a change in the
+    # second 01:30 is written with an earlier wall time than a cursor at the first 01:59
+    config = config_for(sandbox, page_size=50)
+    catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
+    first = read(manifest, config, catalog)
+    cursor = state_messages(first)[0]["stream"]["stream_state"]["updated_at"]
+    product = next(p for p in sandbox.api.tables["products"] if p["date_modified_admin"] < _hours_before(cursor, 3))
+    product["name"], product["date_modified_api"] = "Changed in the repeated hour", _hours_before(cursor, 1)[:14] + "30:00"
+    second = records_by_stream(read(manifest, config, catalog, state_messages(first)))
+    assert [p["name"] for p in second["products"] if p["id"] == product["id"]] == ["Changed in the repeated hour"]

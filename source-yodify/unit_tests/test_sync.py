@@ -48,13 +48,16 @@ def test_full_refresh_counts_match_sandbox_under_every_reading(options, yod):
         assert any(s["items"] and s["trackings"] for s in records["shipments"])
 
 
-def test_repeated_key_arrays_and_page_numbers_on_the_wire(yod):
+def test_one_status_per_request_and_page_numbers_on_the_wire(yod):
     with running_sandbox("yodify") as server:
         config = yod.token_config(server)
         read(MANIFEST, config, catalog_for(MANIFEST, config, ["orders"]))
         queries = [r["query"] for r in server.api_requests("/api/v1/Orders")]
-        open_query = next(q for q in queries if "Statuses" in q)
-        assert "Statuses=New&Statuses=Processing" in open_query and "CreatedOnMin" not in open_query
+        open_queries = [q for q in queries if "Statuses" in q]
+        assert all(q.count("Statuses=") == 1 and "CreatedOnMin" not in q for q in open_queries)
+        assert {q.split("Statuses=")[1].split("&")[0] for q in open_queries} == {
+            "New", "Processing", "Shipped", "PartiallyShipped", "Received", "RefundRequested", "StockConfirmed",
+            "StockPartiallyConfirmed", "ReadyForPickup", "PartiallyReadyForPickup"}
         created = [q for q in queries if "CreatedOnMin" in q]
         assert created and all("Statuses" not in q for q in created)
         # the first page is asked for without a number, the next ones from Page=1: never Page=0
@@ -141,3 +144,78 @@ def test_api_call_quota_429_without_retry_after_loses_nothing(yod, monkeypatch):
         assert_complete(server, output)
         assert server.api.quota_rejections > 0
         assert 6 in clock.sleeps  # the first headerless wait: 5 s (+1 s the CDK adds)
+
+
+@pytest.mark.parametrize("mode", [SyncMode.full_refresh, SyncMode.incremental], ids=["full-refresh", "first-incremental"])
+def test_start_date_does_not_limit_skus(mode, yod):
+    # start_date limits orders and shipments only: every SKU is read, however long ago it changed
+    with running_sandbox("yodify") as server:
+        modified = sorted(s["modified_on"] for s in server.api.store.skus.values())
+        start = modified[len(modified) // 2]  # half the SKUs last changed before it
+        assert modified[0] < start
+        config = yod.token_config(server, start_date=start)
+        output = read(MANIFEST, config, catalog_for(MANIFEST, config, ["skus"], mode))
+        assert_complete(server, output, ["skus"])
+
+
+def _cursor_values(state: list[dict], stream: str, field: str) -> list[str]:
+    """Every value of `field` in the last state message of `stream` (global, per-partition or plain)."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                found.append(value) if key == field and isinstance(value, str) else walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    mine = [s for s in state if s["stream"]["stream_descriptor"]["name"] == stream]
+    walk(mine[-1]["stream"]["stream_state"])
+    return found
+
+
+@pytest.mark.parametrize("timestamps", ["dotnet", "naive", "dotnet-naive"])
+def test_cursor_advances_on_dotnet_and_offsetless_timestamps(timestamps, yod):
+    # `2024-01-01T00:00:00.1230000Z` (7 fraction digits) and `2024-01-01T00:00:00.123` (no offset)
+    # must move the cursor; else every incremental sync silently re-reads everything
+    with running_sandbox("yodify", timestamps=timestamps) as server:
+        config = yod.token_config(server, lookback_days=7)
+        streams = {"orders": "ordered_date", "order_items": "ordered_date", "shipments": "created_on", "skus": "modified_on"}
+        catalog = catalog_for(MANIFEST, config, list(streams), SyncMode.incremental)
+        first = read(MANIFEST, config, catalog)
+        assert not first.errors
+        records = records_by_stream(first)
+        assert len(records["skus"]) == server.api.counts()["skus"]
+        state = state_messages(first)
+        for stream, field in streams.items():
+            newest = max(r[field] for r in records[stream])
+            assert newest.endswith("Z") != timestamps.endswith("naive")
+            assert len(newest.split(".")[1].rstrip("Z")) == (6 if timestamps.startswith("dotnet") else 3)  # 7 digits cut to 6
+            # the state holds the newest record's instant (6 fraction digits, UTC), not the start date
+            values = _cursor_values(state, stream, field)
+            assert values and max(values)[:23] == newest[:23], (stream, values, newest)
+
+        second = records_by_stream(read(MANIFEST, config, catalog, state))
+        assert len(second["orders"]) < server.api.counts()["orders"]
+        assert len(second.get("skus", [])) <= 1  # only the boundary SKU, at-least-once
+
+
+@pytest.mark.parametrize("array_params", ["repeat", "first", "comma"])
+def test_open_reread_finds_every_open_status_under_every_array_encoding(array_params, yod):
+    # `Statuses=New&Statuses=Processing` read by a server that takes only the first value (or wants
+    # `New,Processing`) would return only New orders: one status per request works under each reading
+    with running_sandbox("yodify", array_params=array_params) as server:
+        config = yod.token_config(server, lookback_days=7)
+        catalog = catalog_for(MANIFEST, config, ["orders", "shipments"], SyncMode.incremental)
+        first = read(MANIFEST, config, catalog)
+        second = read(MANIFEST, config, catalog, state_messages(first))
+        assert not second.errors
+        got = records_by_stream(second)
+        store = server.api.store
+        open_orders = {o["id"] for o in store.orders.values() if o["order_status"] not in ("Complete", "Cancelled", "Refunded", "RefundRejected")}
+        open_shipments = {s["id"] for s in store.shipments.values() if s["status"] not in ("Delivered", "PickedUp", "ReturnToSender", "Expired")}
+        assert len({o["order_status"] for o in store.orders.values() if o["id"] in open_orders}) > 1
+        assert open_orders <= {o["id"] for o in got["orders"]}
+        assert open_shipments <= {s["id"] for s in got["shipments"]}
+        assert len(got["orders"]) < len(store.orders)

@@ -14,7 +14,11 @@ Faithful to the doc where it speaks:
 - `/products/{code}?identifier=code`, errors as `{"errors": [{"status", "message"}]}`, prices as strings,
   dates as `YYYY-MM-DDTHH:MM:SS` in the site time zone (Europe/London).
 
-Options for other readings of the doc: `max_limit` (a server that caps `limit` lower, silently).
+Options for other readings of the doc: `max_limit` (a server that caps `limit` lower, silently);
+`null_updated` (a server whose "updated" column is NULL for products never modified since they were
+added: every fifth product has no `date_modified_admin`, and any `since_timestamp` with
+`since_timestamp_field=updated` leaves those out, as SQL's `NULL >= x` does); `date_offsets` (product
+dates written with the site's UTC offset, `2024-06-01T10:00:00+01:00`; filters still read site time).
 """
 
 from __future__ import annotations
@@ -54,13 +58,17 @@ class RecPlusApi(SupplierApi):
     name = "rec-plus"
     base_path = "/api/v1"
 
-    def __init__(self, max_limit: int = 1000, **kwargs: Any) -> None:
+    def __init__(self, max_limit: int = 1000, null_updated: bool = False, date_offsets: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tz = ZoneInfo(SITE_TZ)
         self.site_now = self.now.astimezone(self.tz).replace(tzinfo=None)
         self.max_limit = max_limit
+        self.date_offsets = date_offsets
         self.tables: dict[str, list[dict]] = {}
         self._seed()
+        if null_updated:
+            for product in self.tables["products"][::5]:
+                product["date_modified_admin"] = None
         self.router.add("GET", "/api/v1/{resource}", self._list)
         self.router.add("GET", "/api/v1/{resource}/{id}", self._detail)
 
@@ -284,6 +292,8 @@ class RecPlusApi(SupplierApi):
             page = rows[offset: offset + limit]
             full = request.arg("fields") == "*"
             page = [dict(row) if full else self._basic(resource, row) for row in page]
+            if self.date_offsets and resource == "products":
+                page = [{k: self._with_offset(v) if k.startswith("date_") and v else v for k, v in row.items()} for row in page]
         base = f"/{resource}.json?fields={request.arg('fields', '')}&identifier={request.arg('identifier', '')}"
         last_offset = max(0, (len(rows) - 1) // limit * limit)
         return Response.json({
@@ -323,7 +333,7 @@ class RecPlusApi(SupplierApi):
                 return _error(400, "since_timestamp_field must be one of: live, updated")
             stamp = (lambda p: p["date_added"]) if field == "live" else self._product_updated
             if since is not None:
-                rows = [p for p in rows if datetime.strptime(stamp(p), FMT) >= since]
+                rows = [p for p in rows if stamp(p) is not None and datetime.strptime(stamp(p), FMT) >= since]
             for name in ("status", "category"):
                 wanted = request.arg(name)
                 if wanted:
@@ -333,7 +343,7 @@ class RecPlusApi(SupplierApi):
                 wanted_ids = {int(x) for x in ids.split(",") if x.strip().isdigit()}
                 rows = [p for p in rows if p["id"] in wanted_ids]
             sorts = {"id": lambda p: p["id"], "name": lambda p: p["name"], "code": lambda p: p["code"], "sort_order": lambda p: p["sort_order"],
-                     "live": lambda p: p["date_added"], "updated": self._product_updated}
+                     "live": lambda p: p["date_added"], "updated": lambda p: self._product_updated(p) or ""}
         elif resource == "orders":
             if since is not None:
                 rows = [o for o in rows if datetime.strptime(o["start_date"], FMT) >= since]
@@ -362,9 +372,13 @@ class RecPlusApi(SupplierApi):
             rows.sort(key=key)
         return rows
 
+    def _with_offset(self, stamp: str) -> str:
+        """A site-time `YYYY-MM-DDTHH:MM:SS` with the site's UTC offset, `...+01:00`."""
+        return datetime.strptime(stamp, FMT).replace(tzinfo=self.tz).isoformat()
+
     @staticmethod
-    def _product_updated(p: dict) -> str:
-        return max(filter(None, [p["date_modified_admin"], p["date_modified_api"]]))
+    def _product_updated(p: dict) -> str | None:
+        return max(filter(None, [p["date_modified_admin"], p["date_modified_api"]]), default=None)
 
     @staticmethod
     def _basic(resource: str, row: dict) -> dict:

@@ -17,6 +17,12 @@ Options (where the docs leave room, the sandbox can serve each reading):
   server that drops tokens early, answering 401 with `WWW-Authenticate: ... The token expired`).
 - `quota`: `(calls, seconds)`, a sliding-window API call quota answered with a bare 429 (as
   documented: no body, no Retry-After); default none.
+- `array_params`: how array query parameters (`Statuses`, `Ids`) are read: "repeat" (default, as
+  documented: `Statuses=New&Statuses=Processing`), "first" (only the first of repeated keys counts)
+  or "comma" (one comma-joined value, `Statuses=New,Processing`; of repeated keys the first counts).
+- `timestamps`: how read responses write date-times: "millis" (default, `2024-01-01T00:00:00.123Z`),
+  "dotnet" (.NET's round-trip format, 7 fraction digits: `2024-01-01T00:00:00.1230000Z`), "naive"
+  (UTC without an offset: `2024-01-01T00:00:00.123`) or "dotnet-naive" (`2024-01-01T00:00:00.1230000`).
 """
 
 from __future__ import annotations
@@ -38,12 +44,19 @@ class YodifyApi(SupplierApi):
 
     def __init__(self, first_page: int = 1, envelope_everywhere: bool = False, token_ttl: float = 3600,
                  token_ttl_advertised: int | None = None, quota: tuple[int, float] | None = None,
-                 page_below_first: str = "clamp", **kwargs):
+                 page_below_first: str = "clamp", timestamps: str = "millis",
+                 array_params: str = "repeat", **kwargs):
         super().__init__(**kwargs)
         if first_page not in (0, 1):
             raise ValueError("first_page must be 0 or 1")
         if page_below_first not in ("clamp", "reject"):
             raise ValueError("page_below_first must be clamp or reject")
+        if timestamps not in ("millis", "dotnet", "naive", "dotnet-naive"):
+            raise ValueError("timestamps must be millis, dotnet, naive or dotnet-naive")
+        self.timestamps = timestamps
+        if array_params not in ("repeat", "first", "comma"):
+            raise ValueError("array_params must be repeat, first or comma")
+        self.array_params = array_params
         self.first_page = first_page
         self.page_below_first = page_below_first
         self.envelope_everywhere = envelope_everywhere

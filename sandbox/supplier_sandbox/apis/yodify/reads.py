@@ -4,7 +4,7 @@ Faithful to the digest: PascalCase paths (matched case-insensitively, as ASP.NET
 `Page`/`Limit` paging (Limit 1..100, default 100; the first page is `api.first_page`, and a page
 number below it is read as the first page, as a clamping server would), repeated-key arrays
 (`Statuses=New&Statuses=Processing`, `Ids=1&Ids=2`; a comma-joined value is not a valid status and
-gets a 400), inclusive `CreatedOnMin`/`CreatedOnMax`, `SinceId` (strictly after), ascending ids,
+gets a 400; other readings: `api.array_params`), inclusive `CreatedOnMin`/`CreatedOnMax`, `SinceId` (strictly after), ascending ids,
 and two response shapes: Orders, Shipments, Products, Brands and Carriers answer a bare JSON array
 (unless `api.envelope_everywhere`), every other list the `{object, data, has_more, total_items,
 url, count}` envelope. Errors are `ValidationProblemDetails`. `Expand` is accepted and ignored:
@@ -13,7 +13,8 @@ the docs list no values for it.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import re
+from typing import Any, Callable, Iterable
 
 from ...http import Request, Response
 from .store import ORDER_STATUSES, QUOTE_STATUSES, SHIPMENT_STATUSES, parse_iso
@@ -62,8 +63,21 @@ def _date_arg(request: Request, name: str):
         raise BadRequest({name: [f"The value '{value}' is not valid for {name}."]})
 
 
-def _enum_args(request: Request, name: str, allowed: list[str]) -> list[str]:
+def _array_args(request: Request, name: str) -> list[str]:
+    """An array parameter as the server reads it (`api.array_params`): "repeat" (documented:
+    `Statuses=New&Statuses=Processing`), "first" (only the first of repeated keys counts) or
+    "comma" (one comma-joined value, `Statuses=New,Processing`; of repeated keys the first counts)."""
     values = request.args(name)
+    style = request.context.get("array_params", "repeat")
+    if style == "first":
+        return values[:1]
+    if style == "comma":
+        return [v for v in values[0].split(",") if v] if values else []
+    return values
+
+
+def _enum_args(request: Request, name: str, allowed: list[str]) -> list[str]:
+    values = _array_args(request, name)
     bad = [v for v in values if v not in allowed]
     if bad:
         raise BadRequest({name: [f"The value '{v}' is not valid." for v in bad]})
@@ -87,6 +101,28 @@ def _created_filter(request: Request, created: Callable[[dict], str | None]) -> 
     return keep
 
 
+_STORED_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{3})Z$")
+
+
+def restyle_timestamps(api, value: Any) -> Any:
+    """Every timestamp in `value` written as `api.timestamps` says (the store keeps `...00.123Z`):
+    "dotnet" `2024-01-01T00:00:00.1230000Z` (.NET's round-trip format, 7 fraction digits), "naive"
+    `2024-01-01T00:00:00.123` (UTC without an offset), "dotnet-naive" `2024-01-01T00:00:00.1230000`."""
+    style = getattr(api, "timestamps", "millis")
+    if style == "millis":
+        return value
+    if isinstance(value, dict):
+        return {k: restyle_timestamps(api, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [restyle_timestamps(api, v) for v in value]
+    if isinstance(value, str):
+        match = _STORED_TIMESTAMP.match(value)
+        if match:
+            fraction = match.group(2) + ("0000" if style.startswith("dotnet") else "")
+            return f"{match.group(1)}.{fraction}" + ("" if style.endswith("naive") else "Z")
+    return value
+
+
 def _page(api, request: Request, records: list[dict], shape: str) -> Response:
     limit = _int_arg(request, "Limit")
     if limit is None:
@@ -98,7 +134,7 @@ def _page(api, request: Request, records: list[dict], shape: str) -> Response:
         raise BadRequest({"Page": [f"Page must be at least {api.first_page}."]})
     page = api.first_page if page is None else max(page, api.first_page)
     offset = (page - api.first_page) * limit
-    chunk = records[offset : offset + limit]
+    chunk = restyle_timestamps(api, records[offset : offset + limit])
     if shape == "array" and not api.envelope_everywhere:
         return Response.json(chunk)
     return Response.json({
@@ -108,7 +144,7 @@ def _page(api, request: Request, records: list[dict], shape: str) -> Response:
 
 
 def _by_ids(request: Request, records: Iterable[dict]) -> list[dict]:
-    ids = request.args("Ids")
+    ids = _array_args(request, "Ids")
     if not ids:
         return list(records)
     wanted = set()
@@ -141,7 +177,7 @@ def register(api) -> None:
                 record = collection.get(int(key))
             if record is None:
                 return problem(request, {"id": [f"{label} {key} could not be found."]}, f"{label} could not be retrieved.")
-            return Response.json(record)
+            return Response.json(restyle_timestamps(api, record))
 
         return handler
 
@@ -270,6 +306,7 @@ def _guard(api, handler: Callable[[Request], Response]) -> Callable[[Request], R
     """Run a read under the API lock and turn validation failures into ValidationProblemDetails."""
 
     def run(request: Request) -> Response:
+        request.context["array_params"] = api.array_params
         try:
             with api.lock:
                 return handler(request)
