@@ -1,6 +1,6 @@
 import pytest
 
-from connector_common.components.record_shaping import KeepFields, UnwrapField
+from connector_common.components.record_shaping import KeepFields, TrimFractionDigits, UnwrapField
 
 
 def test_unwrap_merges_wrapped_object_and_drops_wrapper():
@@ -47,3 +47,15 @@ def test_keep_fields_renames_without_changing_the_value():
     KeepFields(parameters={}, field_names=["order_id", "tracking_number"],
                renames={"order_id": "id", "tracking_number": "shipping_tracking"}).transform(record)
     assert record == {"order_id": 7, "tracking_number": "0042"}
+
+
+def test_trim_fraction_digits_cuts_dotnet_timestamps_to_microseconds_only():
+    record = {"ordered_date": "2024-01-01T00:00:00.1234567Z", "created_on": "2024-01-01T00:00:00.1234567+01:00",
+              "modified_on": "2024-01-01T00:00:00.123456Z", "naive": "2024-01-01T00:00:00.1234567",
+              "title": "2024-01-01T00:00:00.1234567 is not a date here", "n": 5}
+    TrimFractionDigits(parameters={}).transform(record)
+    assert record["ordered_date"] == "2024-01-01T00:00:00.123456Z"
+    assert record["created_on"] == "2024-01-01T00:00:00.123456+01:00"
+    assert record["modified_on"] == "2024-01-01T00:00:00.123456Z"
+    assert record["naive"] == "2024-01-01T00:00:00.123456"
+    assert record["n"] == 5 and record["title"].startswith("2024-01-01T00:00:00.1234567 ")

@@ -4,10 +4,13 @@
 a no-op when the record comes unwrapped, so a manifest stays correct under both readings of a doc.
 `KeepFields` projects a record onto a fixed list of top-level fields (e.g. an `addresses` stream
 carved out of an order): the CDK has `RemoveFields` but nothing that keeps only what is named.
+`TrimFractionDigits` cuts ISO 8601 timestamps with more than 6 fraction digits (.NET writes 7) to 6,
+so that a cursor (Python's strptime `%f`) can read them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -75,3 +78,29 @@ class KeepFields(RecordTransformation):
         kept = {name: record.get(self.renames.get(name, name)) for name in self.field_names}
         record.clear()
         record.update(kept)
+
+
+_FINER_THAN_MICROSECONDS = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\.\d{6})\d+(Z|[+-]\d{2}:?\d{2})?$")
+
+
+@dataclass
+class TrimFractionDigits(RecordTransformation):
+    """Cut every top-level ISO 8601 timestamp with more than 6 fraction digits to 6.
+
+    `2024-01-01T00:00:00.1234567Z` -> `2024-01-01T00:00:00.123456Z` (the offset is kept). Other
+    values, and timestamps with 6 digits or fewer, are left alone; nothing finer than a microsecond
+    survives a warehouse timestamp anyway.
+    """
+
+    parameters: InitVar[Mapping[str, Any]]
+
+    def transform(
+        self,
+        record: Dict[str, Any],
+        config: Optional[Config] = None,
+        stream_state: Optional[StreamState] = None,
+        stream_slice: Optional[StreamSlice] = None,
+    ) -> None:
+        for key, value in record.items():
+            if isinstance(value, str) and len(value) > 26:
+                record[key] = _FINER_THAN_MICROSECONDS.sub(r"\1\2", value)
