@@ -276,6 +276,8 @@ class M3WholesaleApi(SupplierApi):
 
     # -- handlers -------------------------------------------------------------------------------
     def _companies(self, request: Request) -> Response:
+        if self.companies_paging == "unpaged":
+            return Response.json({"data": self.companies, "links": {}, "meta": {}})
         page = max(1, int(request.arg("page") or 1))
         per_page = min(self.per_page_max, max(1, int(request.arg("per_page") or self.per_page_default)))
         total = len(self.companies)
@@ -283,8 +285,6 @@ class M3WholesaleApi(SupplierApi):
         rows = self.companies[(page - 1) * per_page : page * per_page]
         base = "/api/v1/companies"
         link = lambda p: f"{base}?page={p}" if 1 <= p <= last_page else None  # noqa: E731
-        if self.companies_paging == "unpaged":
-            return Response.json({"data": self.companies, "links": {}, "meta": {}})
         links = {"first": link(1), "last": link(last_page), "prev": link(page - 1), "next": link(page + 1)}
         if self.companies_paging == "links":
             return Response.json({"data": rows, "links": links, "meta": {}})

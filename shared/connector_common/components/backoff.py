@@ -68,13 +68,19 @@ def retry_after_seconds(response: requests.Response, header: str = "Retry-After"
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
+def _non_json_type(response: requests.Response) -> str:
+    """The response's Content-Type when it names something other than JSON (an HTML page), else ""."""
+    content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+    return content_type if content_type and "json" not in content_type.lower() else ""
+
+
 def _describe(response_or_exception: Any) -> str:
     if isinstance(response_or_exception, requests.Response):
         request = response_or_exception.request
         path = requests.utils.urlparse(response_or_exception.url or "").path  # never the query string
         method = request.method if request is not None else "GET"
-        content_type = (response_or_exception.headers.get("Content-Type") or "").split(";")[0].strip()
-        body = f" with {content_type} instead of JSON" if content_type and "json" not in content_type.lower() else ""
+        content_type = _non_json_type(response_or_exception)
+        body = f" with {content_type} instead of JSON" if content_type else ""
         return f"{method} {path} answered HTTP {response_or_exception.status_code}{body}"
     if isinstance(response_or_exception, Exception):
         # name where it was going (scheme, host, port, path; never credentials or the query string):
@@ -183,7 +189,7 @@ class RateLimitBackoffStrategy(BackoffStrategy):
                 )
             if not isinstance(response_or_exception, requests.Response):
                 hint = " If it persists, check base_url and the network."
-            elif "instead of JSON" in what:
+            elif _non_json_type(response_or_exception):
                 hint = " If it persists, check base_url: a web page where the API should answer often means it points at a website."
             else:
                 hint = ""

@@ -133,10 +133,11 @@ class FlattenTreeExtractor(RecordExtractor):
                     yield from self.extract_from_body(body[key])
                     return
             expected = sorted({"/".join(path) for paths in self.trees.values() for path in paths} | set(self.envelope_keys))
+            keys = sorted(map(str, body))[:10]
             raise AirbyteTracedException(
                 message=f"The API answered with an object that holds none of the expected trees ({', '.join(expected)}); "
-                f"its keys are {', '.join(sorted(map(str, body))[:10])}. No records were read from it.",
-                internal_message=f"FlattenTreeExtractor: no tree in an object with keys {sorted(map(str, body))[:10]}",
+                f"its keys are {', '.join(keys)}. No records were read from it.",
+                internal_message=f"FlattenTreeExtractor: no tree in an object with keys {keys}",
                 failure_type=FailureType.system_error,
             )
 

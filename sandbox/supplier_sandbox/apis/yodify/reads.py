@@ -63,12 +63,12 @@ def _date_arg(request: Request, name: str):
         raise BadRequest({name: [f"The value '{value}' is not valid for {name}."]})
 
 
-def _array_args(request: Request, name: str) -> list[str]:
+def _array_args(api, request: Request, name: str) -> list[str]:
     """An array parameter as the server reads it (`api.array_params`): "repeat" (documented:
     `Statuses=New&Statuses=Processing`), "first" (only the first of repeated keys counts) or
     "comma" (one comma-joined value, `Statuses=New,Processing`; of repeated keys the first counts)."""
     values = request.args(name)
-    style = request.context.get("array_params", "repeat")
+    style = api.array_params
     if style == "first":
         return values[:1]
     if style == "comma":
@@ -76,8 +76,8 @@ def _array_args(request: Request, name: str) -> list[str]:
     return values
 
 
-def _enum_args(request: Request, name: str, allowed: list[str]) -> list[str]:
-    values = _array_args(request, name)
+def _enum_args(api, request: Request, name: str, allowed: list[str]) -> list[str]:
+    values = _array_args(api, request, name)
     bad = [v for v in values if v not in allowed]
     if bad:
         raise BadRequest({name: [f"The value '{v}' is not valid." for v in bad]})
@@ -108,7 +108,7 @@ def restyle_timestamps(api, value: Any) -> Any:
     """Every timestamp in `value` written as `api.timestamps` says (the store keeps `...00.123Z`):
     "dotnet" `2024-01-01T00:00:00.1230000Z` (.NET's round-trip format, 7 fraction digits), "naive"
     `2024-01-01T00:00:00.123` (UTC without an offset), "dotnet-naive" `2024-01-01T00:00:00.1230000`."""
-    style = getattr(api, "timestamps", "millis")
+    style = api.timestamps
     if style == "millis":
         return value
     if isinstance(value, dict):
@@ -143,8 +143,8 @@ def _page(api, request: Request, records: list[dict], shape: str) -> Response:
     })
 
 
-def _by_ids(request: Request, records: Iterable[dict]) -> list[dict]:
-    ids = _array_args(request, "Ids")
+def _by_ids(api, request: Request, records: Iterable[dict]) -> list[dict]:
+    ids = _array_args(api, request, "Ids")
     if not ids:
         return list(records)
     wanted = set()
@@ -163,7 +163,7 @@ def register(api) -> None:
     def simple_list(name: str, shape: str = "envelope", where: Callable[[Request], Callable[[dict], bool]] | None = None):
         def handler(request: Request) -> Response:
             keep = where(request) if where else (lambda r: True)
-            records = [r for r in _by_ids(request, getattr(st, name).values()) if keep(r)]
+            records = [r for r in _by_ids(api, request, getattr(st, name).values()) if keep(r)]
             return _page(api, request, records, shape)
 
         return handler
@@ -194,7 +194,7 @@ def register(api) -> None:
 
     def statuses(field: str, allowed: list[str]):
         def where(request: Request) -> Callable[[dict], bool]:
-            wanted = set(_enum_args(request, "Statuses", allowed))
+            wanted = set(_enum_args(api, request, "Statuses", allowed))
             return (lambda r: True) if not wanted else (lambda r: r.get(field) in wanted)
 
         return where
@@ -256,7 +256,7 @@ def register(api) -> None:
         if order is None:
             return problem(request, {"orderId": [f"Order {request.path_params['orderId']} could not be found."]}, "Shipments could not be retrieved.")
         keep = all_of(statuses("status", SHIPMENT_STATUSES), created("created_on"), since_id)(request)
-        records = [s for s in _by_ids(request, order.get("shipments") or []) if keep(s)]
+        records = [s for s in _by_ids(api, request, order.get("shipments") or []) if keep(s)]
         return _page(api, request, records, "envelope")  # the one shipments list that is enveloped
 
     def order_shipment(request: Request) -> Response:
@@ -272,7 +272,7 @@ def register(api) -> None:
 
     def search(request: Request) -> Response:
         term = (request.arg("Term") or "").lower()
-        types = _enum_args(request, "Types", ["Product", "Brand", "Category", "Inventory"]) or ["Product", "Brand"]
+        types = _enum_args(api, request, "Types", ["Product", "Brand", "Category", "Inventory"]) or ["Product", "Brand"]
         results = []
         if "Product" in types:
             results += [{"id": p["id"], "object": "search_result", "name": p["name"], "short_name": p["short_name"],
@@ -306,7 +306,6 @@ def _guard(api, handler: Callable[[Request], Response]) -> Callable[[Request], R
     """Run a read under the API lock and turn validation failures into ValidationProblemDetails."""
 
     def run(request: Request) -> Response:
-        request.context["array_params"] = api.array_params
         try:
             with api.lock:
                 return handler(request)
