@@ -16,7 +16,7 @@ $(UV):
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 setup: $(UV)
-	$(UV) sync --frozen --python $(PYTHON) --quiet
+	$(UV) sync --frozen --all-packages --python $(PYTHON) --quiet
 
 demo: setup
 	AIRBYTE_OFFLINE_MODE=1 .venv/bin/python demo/main.py

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import requests
 
-from connector_common.testing import sandbox_process
+from connector_testing import sandbox_process
 
 BIN = Path(sys.executable).parent
 

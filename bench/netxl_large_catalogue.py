@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=50_000)
     parser.add_argument("--extra", action="store_true", help="request all four extra product fields (bigger records)")
     options = parser.parse_args()
-    from connector_common.testing import running_sandbox as serve  # `with supplier_sandbox.serve()` starts the server twice
+    from connector_testing import running_sandbox as serve  # `with supplier_sandbox.serve()` starts the server twice
 
     with serve("netxl", catalogue_size=options.products) as server, tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)

@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox
+from connector_testing import catalog_for, read, records_by_stream, running_sandbox
 
 MANIFEST = Path(__file__).resolve().parents[1] / "source-vidaxl" / "manifest.yaml"
 

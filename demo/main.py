@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-from connector_common.testing import SOURCES, running_sandbox  # noqa: E402
-from connector_common.warehouse import sync_to_duckdb  # noqa: E402
+from connector_testing import SOURCES, running_sandbox  # noqa: E402
+from connector_testing.warehouse import sync_to_duckdb  # noqa: E402
 from push_orders import order_records, push  # noqa: E402
 
 HERE = Path(__file__).resolve().parent

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from connector_common.testing import run_cli
+from connector_testing import run_cli
 
 CATALOG = Path(__file__).resolve().parents[1] / "destination-yodify" / "integration_tests" / "configured_catalog.json"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_common.testing import SOURCES, catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox
+from connector_testing import SOURCES, catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 FAULTS = {
@@ -38,7 +38,7 @@ def test_every_stream_complete_under_faults(source, faults, monkeypatch):
 def test_check_against_a_host_that_refuses_connections_fails_soon_and_says_where(source, monkeypatch):
     import socket
 
-    from connector_common.testing import check, connection_status
+    from connector_testing import check, connection_status
 
     with socket.socket() as probe:  # a free port nothing listens on
         probe.bind(("127.0.0.1", 0))

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from connector_common.testing import SOURCES, protocol_messages, run_cli, running_sandbox
+from connector_testing import SOURCES, protocol_messages, run_cli, running_sandbox
 
 
 @pytest.fixture(params=sorted(SOURCES), scope="module")

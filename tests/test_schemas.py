@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from connector_common.testing import SOURCES, catalog_for, read, records_by_stream, running_sandbox
+from connector_testing import SOURCES, catalog_for, read, records_by_stream, running_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = jsonschema.FormatChecker(formats=())

@@ -2,8 +2,8 @@
 
 import duckdb
 
-from connector_common.testing import SOURCES, running_sandbox
-from connector_common.warehouse import sync_to_duckdb
+from connector_testing import SOURCES, running_sandbox
+from connector_testing.warehouse import sync_to_duckdb
 
 
 def test_rec_plus_lands_in_duckdb_complete(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from connector_common.testing import running_sandbox  # noqa: E402
+from connector_testing import running_sandbox  # noqa: E402
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from connector_common.testing import cli_connection_status, run_cli, running_sandbox
+from connector_testing import cli_connection_status, run_cli, running_sandbox
 from destination_yodify.destination import DestinationYodify
 
 from yodify_dest_helpers import make_config, oauth_config

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from connector_common.testing import protocol_messages, run_cli, running_sandbox
+from connector_testing import protocol_messages, run_cli, running_sandbox
 
 from yodify_dest_helpers import catalog, jsonl, make_config, order_records, record, state, write_kinds
 

@@ -2,7 +2,7 @@
 
 from airbyte_cdk.test.standard_tests.destination_base import DestinationTestSuiteBase
 
-from connector_common.testing import SandboxScenarios
+from connector_testing import SandboxScenarios
 
 
 class TestStandard(SandboxScenarios, DestinationTestSuiteBase):

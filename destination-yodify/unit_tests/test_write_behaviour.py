@@ -8,7 +8,7 @@ import logging
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from connector_common.testing import protocol_messages, run_cli, running_sandbox
+from connector_testing import protocol_messages, run_cli, running_sandbox
 from destination_yodify.destination import DestinationYodify
 
 from yodify_dest_helpers import (

@@ -12,13 +12,22 @@ from .http import Request, Response, Router
 class SupplierApi:
     """A supplier API: its routes, its auth check, its seeded data, and the admin hooks.
 
-    Subclasses set `name` and `base_path`, build their data in `__init__` from `scale` and
+    Subclasses set `name`, `base_path`, `connector`, `secrets` and `connector_config`, build their data in `__init__` from `scale` and
     `seed`, register handlers on `self.router`, and implement `authenticate`, `counts` and
     `mutate`. Data must be deterministic for a given (scale, seed) and anchor day.
     """
 
     name = "supplier"
     base_path = ""
+    # the connector this API is the sandbox of (its console script), the config that points it here
+    # (see connector_config) and the config values that must never appear in any output
+    connector = ""
+    secrets: tuple[str, ...] = ()
+
+    @staticmethod
+    def connector_config(base_url: str) -> dict[str, Any]:
+        """The connector's config for a sandbox at `base_url`, with the sandbox's default credentials."""
+        raise NotImplementedError
 
     def __init__(self, scale: int = 1, seed: int = 1, now: datetime | None = None) -> None:
         self.scale = max(1, int(scale))

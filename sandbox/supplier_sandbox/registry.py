@@ -1,29 +1,34 @@
-"""Which supplier APIs the sandbox can serve, imported lazily so one broken API never blocks the rest."""
+"""Which supplier APIs the sandbox can serve: every API module under `supplier_sandbox.apis`."""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
+from . import apis
 from .api import SupplierApi
 from .server import SandboxServer
 
-# supplier name -> "module:Class" under supplier_sandbox.apis
-SUPPLIERS: dict[str, str] = {
-    "rec-plus": "rec_plus:RecPlusApi",
-    "netxl": "netxl:NetxlApi",
-    "vidaxl": "vidaxl:VidaxlApi",
-    "yodify": "yodify:YodifyApi",
-    "m3-wholesale": "m3_wholesale:M3WholesaleApi",
-}
+def _discover() -> dict[str, type[SupplierApi]]:
+    """Every module under supplier_sandbox.apis that defines a SupplierApi: adding a supplier is adding a module."""
+    found: dict[str, type[SupplierApi]] = {}
+    for module_info in pkgutil.iter_modules(apis.__path__):
+        module = importlib.import_module(f"{apis.__name__}.{module_info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, SupplierApi) and value is not SupplierApi and value.__module__.startswith(module.__name__):
+                found[value.name] = value
+    return dict(sorted(found.items()))
+
+
+# supplier name (`sandbox <supplier>`) -> its API class
+SUPPLIERS: dict[str, type[SupplierApi]] = _discover()
 
 
 def make_api(supplier: str, **kwargs: Any) -> SupplierApi:
     if supplier not in SUPPLIERS:
         raise ValueError(f"unknown supplier {supplier!r}; choose one of {', '.join(sorted(SUPPLIERS))}")
-    module_name, class_name = SUPPLIERS[supplier].split(":")
-    module = importlib.import_module(f"supplier_sandbox.apis.{module_name}")
-    return getattr(module, class_name)(**kwargs)
+    return SUPPLIERS[supplier](**kwargs)
 
 
 def make_server(

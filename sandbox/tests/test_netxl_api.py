@@ -6,7 +6,7 @@ import json
 
 import pytest
 import requests
-from connector_common.testing import running_sandbox as serve  # not supplier_sandbox.serve + `with`: that starts two accept loops
+from connector_testing import running_sandbox as serve  # not supplier_sandbox.serve + `with`: that starts two accept loops
 from supplier_sandbox.apis.netxl import API_KEY
 
 HEADERS = {"X-Api-Key": API_KEY, "Accept": "application/json"}

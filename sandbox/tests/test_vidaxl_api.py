@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 import pytest
 import requests
 
-from connector_common.testing import running_sandbox
+from connector_testing import running_sandbox
 from supplier_sandbox.apis.vidaxl import API_TOKEN, CARRIERS, EMAIL, ORDERS_PATHS
 
 AUTH = (EMAIL, API_TOKEN)

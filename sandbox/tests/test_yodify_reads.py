@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from connector_common.testing import running_sandbox as serve
+from connector_testing import running_sandbox as serve
 from supplier_sandbox.apis.yodify.auth import CLIENT_ID, CLIENT_SECRET, NO_SCOPE_TOKEN, STATIC_TOKEN
 
 H = {"Authorization": f"Bearer {STATIC_TOKEN}", "Accept": "application/json"}

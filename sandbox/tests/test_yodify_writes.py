@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from connector_common.testing import running_sandbox
+from connector_testing import running_sandbox
 
 TOKEN = {"Authorization": "Bearer yodify-sandbox-token"}
 READ_ONLY = {"Authorization": "Bearer yodify-sandbox-readonly-token"}

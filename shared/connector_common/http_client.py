@@ -29,7 +29,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets, filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .components.backoff import retry_after_seconds
+from .components.retries import retry_after_seconds
 
 log = logging.getLogger("airbyte")
 

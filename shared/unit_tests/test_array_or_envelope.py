@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from airbyte_cdk.sources.declarative.expanders.record_expander import ParentFieldPath, RecordExpander
 from connector_common.components.array_or_envelope import ArrayOrEnvelopeExtractor, ArrayOrEnvelopePageIncrement
-from connector_common.testing import json_response
+from connector_testing import json_response
 
 
 

@@ -5,7 +5,7 @@ whole-body reading they share (a bare array is never mistaken for an envelope)."
 import pytest
 
 from connector_common.components.extractors import EmbeddedObjectsExtractor, EnvelopeListExtractor, KeyValueExtractor
-from connector_common.testing import json_response
+from connector_testing import json_response
 
 
 

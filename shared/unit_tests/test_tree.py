@@ -11,7 +11,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from urllib3 import HTTPResponse
 from connector_common.components.streaming import JsonListStreamDecoder
 from connector_common.components.tree import FlattenTreeExtractor, flatten_tree
-from connector_common.testing import json_response
+from connector_testing import json_response
 
 TREE = [
     {"key": "a", "name": "A", "children": [

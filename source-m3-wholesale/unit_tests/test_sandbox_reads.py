@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, cli_connection_status, patch_retry_waits, read, records_by_stream, run_cli, running_sandbox, state_messages
+from connector_testing import catalog_for, cli_connection_status, patch_retry_waits, read, records_by_stream, run_cli, running_sandbox, state_messages
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
 TOKEN = "m3-sandbox-token"

@@ -2,7 +2,7 @@
 
 from airbyte_cdk.test.standard_tests import DeclarativeSourceTestSuite
 
-from connector_common.testing import SandboxScenarios
+from connector_testing import SandboxScenarios
 
 
 class TestStandard(SandboxScenarios, DeclarativeSourceTestSuite):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_common.testing import running_sandbox
+from connector_testing import running_sandbox
 
 API_KEY = "netxl_sandbox_key"
 

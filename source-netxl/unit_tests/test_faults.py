@@ -4,7 +4,7 @@ and never end the sync early; a body cut short is read again, skipping what was 
 from __future__ import annotations
 
 import pytest
-from connector_common.testing import RetryClock, catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox
+from connector_testing import RetryClock, catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox
 
 PRIMARY_KEYS = {
     "products": "sku", "categories": "key", "attributes": "key", "manufacturers": "key",

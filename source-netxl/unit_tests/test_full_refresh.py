@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from connector_common.testing import catalog_for, cli_connection_status, read, records_by_stream, run_cli, running_sandbox
+from connector_testing import catalog_for, cli_connection_status, read, records_by_stream, run_cli, running_sandbox
 
 PRIMARY_KEYS = {
     "products": "sku", "categories": "key", "attributes": "key", "manufacturers": "key",

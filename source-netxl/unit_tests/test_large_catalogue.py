@@ -7,7 +7,7 @@ run); here only what is robust is asserted: the count, the keys, and that the bo
 from __future__ import annotations
 
 import pytest
-from connector_common.testing import catalog_for, read, running_sandbox
+from connector_testing import catalog_for, read, running_sandbox
 
 
 @pytest.mark.slow

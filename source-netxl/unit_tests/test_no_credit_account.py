@@ -5,7 +5,7 @@ other streams and the sync succeed. Any other 400 on credit still fails the sync
 from __future__ import annotations
 
 import pytest
-from connector_common.testing import catalog_for, read, records_by_stream, running_sandbox
+from connector_testing import catalog_for, read, records_by_stream, running_sandbox
 
 CREDIT_STREAMS = {"credit", "outstanding_orders"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from airbyte_cdk.test.standard_tests import DeclarativeSourceTestSuite
 
-from connector_common.testing import SandboxScenarios
+from connector_testing import SandboxScenarios
 
 
 class TestStandard(SandboxScenarios, DeclarativeSourceTestSuite):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_common.testing import running_sandbox
+from connector_testing import running_sandbox
 
 USER, PASSWORD, PUBLIC_KEY = "rec_api_user", "rec_api_pass", "rec_public_key"
 

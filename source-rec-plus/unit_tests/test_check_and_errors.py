@@ -4,7 +4,7 @@ import base64
 import json
 
 
-from connector_common.testing import catalog_for, check, connection_status, read, run_cli
+from connector_testing import catalog_for, check, connection_status, read, run_cli
 
 
 def test_check_succeeds_with_full_api_credentials(sandbox, manifest, config_for, creds):
@@ -38,7 +38,7 @@ def test_private_stream_with_public_key_fails_with_the_reason(sandbox, manifest,
 
 
 def test_html_instead_of_json_is_an_error_not_an_empty_sync(manifest, config_for, creds, monkeypatch):
-    from connector_common.testing import patch_retry_waits, running_sandbox
+    from connector_testing import patch_retry_waits, running_sandbox
 
     patch_retry_waits(monkeypatch)
     with running_sandbox("rec-plus", faults=["html:1:200"], error_retry_after=1) as server:

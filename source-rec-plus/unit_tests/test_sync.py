@@ -3,7 +3,7 @@
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
+from connector_testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 
 PRIMARY_KEYS = {"stock": ("code",), "addresses": ("order_id", "address_type")}
 

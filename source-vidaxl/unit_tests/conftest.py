@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_common.testing import running_sandbox
+from connector_testing import running_sandbox
 from supplier_sandbox.apis.vidaxl import HISTORY_DAYS
 
 EMAIL, API_TOKEN = "dropshipper@example.com", "vxl-sandbox-token-5f2c"

@@ -2,7 +2,7 @@
 
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, cli_connection_status, protocol_messages, read, run_cli
+from connector_testing import catalog_for, cli_connection_status, protocol_messages, read, run_cli
 
 SCRIPT = "source-vidaxl"
 
@@ -63,7 +63,7 @@ def test_422_when_listing_is_a_config_error_with_the_api_message(config_for, san
 
 
 def test_environment_picks_the_documented_host(manifest, creds):
-    from connector_common.testing import declarative_source
+    from connector_testing import declarative_source
 
     for environment, host in [("production", "https://b2b.vidaxl.com"), ("sandbox", "https://sandbox.b2b.vidaxl.com")]:
         config = {**creds, "environment": environment, "start_date": "2024-01-01"}

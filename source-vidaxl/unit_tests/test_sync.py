@@ -7,7 +7,7 @@ from datetime import timedelta, timezone
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
+from connector_testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 from supplier_sandbox.apis.vidaxl import CARRIERS, ORDERS_PATHS, UNKNOWN_SHIPPING_OPTION
 
 STREAMS = ["orders", "order_products", "shipments", "addresses"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, cli_connection_status, protocol_messages, read, run_cli, running_sandbox
+from connector_testing import catalog_for, cli_connection_status, protocol_messages, read, run_cli, running_sandbox
 from supplier_sandbox.apis.yodify.reads import problem
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"

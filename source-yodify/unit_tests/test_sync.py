@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_common.testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
+from connector_testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 from pathlib import Path
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"

@@ -80,6 +80,12 @@ def parse_since(text: str, naive_tz: str) -> datetime:
 
 class M3WholesaleApi(SupplierApi):
     name = "m3-wholesale"
+    connector = "source-m3-wholesale"
+    secrets = ("m3-sandbox-token",)
+
+    @staticmethod
+    def connector_config(base_url: str) -> dict[str, Any]:
+        return {"base_url": base_url, "api_token": "m3-sandbox-token"}
     base_path = ""
 
     def __init__(

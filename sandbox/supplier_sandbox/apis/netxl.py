@@ -78,6 +78,12 @@ def _tree_json(tree: list) -> list[dict]:
 
 class NetxlApi(SupplierApi):
     name = "netxl"
+    connector = "source-netxl"
+    secrets = ("netxl_sandbox_key",)
+
+    @staticmethod
+    def connector_config(base_url: str) -> dict[str, Any]:
+        return {"api_key": "netxl_sandbox_key", "base_url": base_url}
     base_path = ""
 
     def __init__(

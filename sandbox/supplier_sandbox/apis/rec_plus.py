@@ -56,6 +56,12 @@ def _error(status: int, message: str) -> Response:
 
 class RecPlusApi(SupplierApi):
     name = "rec-plus"
+    connector = "source-rec-plus"
+    secrets = ("rec_api_pass",)
+
+    @staticmethod
+    def connector_config(base_url: str) -> dict[str, Any]:
+        return {"domain": "sandbox.invalid", "username": "rec_api_user", "password": "rec_api_pass", "base_url": base_url}
     base_path = "/api/v1"
 
     def __init__(self, max_limit: int = 1000, null_updated: bool = False, date_offsets: bool = False, **kwargs: Any) -> None:

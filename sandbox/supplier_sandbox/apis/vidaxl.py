@@ -58,6 +58,13 @@ HISTORY_DAYS = 120
 
 class VidaxlApi(SupplierApi):
     name = "vidaxl"
+    connector = "source-vidaxl"
+    secrets = ("vxl-sandbox-token-5f2c",)
+
+    @staticmethod
+    def connector_config(base_url: str) -> dict[str, Any]:
+        return {"email": "dropshipper@example.com", "api_token": "vxl-sandbox-token-5f2c", "environment": "sandbox",
+                "base_url": base_url, "start_date": "2025-01-01"}
     base_path = ""
 
     def __init__(self, params_from: str = "query", paths: tuple[str, ...] = ORDERS_PATHS,

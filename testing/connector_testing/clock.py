@@ -28,7 +28,7 @@ def patch_retry_waits(monkeypatch, scale: float = 0.0) -> RetryClock:
     """Route the CDK's retry waits and the streaming decoder's re-read waits through one RetryClock."""
     from airbyte_cdk.sources.streams.http import rate_limiting
 
-    from ..components import streaming
+    from connector_common.components import streaming
 
     clock = RetryClock(scale)
     monkeypatch.setattr(rate_limiting, "time", clock)

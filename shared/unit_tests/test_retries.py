@@ -1,5 +1,5 @@
-"""RateLimitBackoffStrategy: Retry-After honoured, headerless 429 capped at 5 minutes, no early give-up,
-5xx bounded; PatientErrorHandler leaves the limits to the strategy. No sleeping."""
+"""RetryWaitStrategy: Retry-After honoured, headerless 429 capped at 5 minutes, no early give-up,
+5xx bounded; SharedRetryErrorHandler leaves the limits to the strategy. No sleeping."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
+from airbyte_cdk.sources.declarative.requesters.error_handlers import HttpResponseFilter
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
 import requests
 from airbyte_cdk.utils import AirbyteTracedException
-from connector_common.components.backoff import (
+from connector_common.components.retries import (
     UNBOUNDED_RETRIES,
-    PatientErrorHandler,
-    RateLimitBackoffStrategy,
+    SharedRetryErrorHandler,
+    RetryWaitStrategy,
     retry_after_seconds,
 )
 
@@ -26,8 +28,8 @@ def response(status: int, headers: dict | None = None, request: requests.Prepare
     return r
 
 
-def strategy(**kwargs) -> RateLimitBackoffStrategy:
-    return RateLimitBackoffStrategy(parameters={}, **kwargs)
+def strategy(**kwargs) -> RetryWaitStrategy:
+    return RetryWaitStrategy(parameters={}, **kwargs)
 
 
 def test_retry_after_seconds_and_http_date():
@@ -48,7 +50,8 @@ def test_retry_after_is_honoured_even_above_the_cap(caplog):
 
 
 def test_headerless_429_doubles_up_to_the_cap_and_keeps_going(caplog):
-    s = strategy(rate_limit_initial_backoff_seconds=10, max_backoff_seconds=300, rate_limit_reason="docs say wait 5 minutes")
+    s = strategy(rate_limit_initial_backoff_seconds=10, max_backoff_seconds=300, rate_limit_reason="docs say wait 5 minutes",
+                 rate_limit_give_up_after_seconds=None)
     request = requests.Request("GET", "http://api.test/product").prepare()
     waits = [s.backoff_time(response(429, request=request), n) for n in range(1, 41)]
     assert waits[:7] == [10, 20, 40, 80, 160, 300, 300]
@@ -114,10 +117,47 @@ def test_a_server_error_with_retry_after_waits_what_it_asks_and_still_counts():
         s.backoff_time(response(503, {"Retry-After": "1"}, request=request), 3)
 
 
-def test_patient_error_handler_never_cuts_retries_short():
-    handler = PatientErrorHandler(config={}, parameters={}, max_retries=5, max_time=600)
+def test_shared_error_handler_never_cuts_retries_short():
+    handler = SharedRetryErrorHandler(config={}, parameters={}, max_retries=5, max_time=600)
     assert handler.max_retries == UNBOUNDED_RETRIES
     assert handler.max_time > 365 * 24 * 3600
+
+
+def page(status: int, body: bytes, content_type: str | None) -> requests.Response:
+    r = requests.Response()
+    r.status_code = status
+    r._content = body
+    if content_type:
+        r.headers["Content-Type"] = content_type
+    r.url = "http://api.test/products?key=secret"
+    r.request = requests.Request("GET", r.url).prepare()
+    return r
+
+
+def test_shared_error_handler_retries_a_page_that_is_not_json():
+    handler = SharedRetryErrorHandler(config={}, parameters={})
+    html = handler.interpret_response(page(200, b"<html>maintenance</html>", "text/html"))
+    assert html.response_action == ResponseAction.RETRY
+    assert "GET /products answered HTTP 200 with text/html instead of JSON" in html.error_message
+    assert "secret" not in html.error_message
+    ok = (page(200, b'{"a": 1}', "application/json"), page(200, b'{"a": 1}', "text/plain"), page(200, b"[1]", None))
+    assert [handler.interpret_response(r).response_action for r in ok] == [ResponseAction.SUCCESS] * 3
+    assert handler.interpret_response(page(503, b"", None)).response_action == ResponseAction.RETRY
+    assert handler.interpret_response(page(429, b"", None)).response_action == ResponseAction.RATE_LIMITED
+    streamed = SharedRetryErrorHandler(config={}, parameters={}, retry_non_json_pages=False)
+    assert streamed.interpret_response(page(200, b"<html/>", "text/html")).response_action == ResponseAction.SUCCESS
+
+
+def test_shared_error_handler_puts_the_manifests_filters_first_and_takes_its_waits():
+    own = HttpResponseFilter(config={}, parameters={}, http_codes={503}, action="FAIL", error_message="down for good")
+    handler = SharedRetryErrorHandler(config={}, parameters={}, response_filters=[own], server_error_initial_backoff_seconds=7,
+                                      max_server_error_retries=1)
+    assert handler.interpret_response(page(503, b"", None)).response_action == ResponseAction.FAIL
+    (waits,) = handler.backoff_strategies
+    request = requests.Request("GET", "http://api.test/p").prepare()
+    assert waits.backoff_time(response(500, request=request), 1) == 7
+    with pytest.raises(AirbyteTracedException):
+        waits.backoff_time(response(500, request=request), 2)
 
 
 def test_a_refused_connection_gets_few_retries_and_a_config_error():

@@ -1,28 +1,26 @@
-"""Retry waits for APIs that rate-limit with 429 and ask for long pauses.
+"""The repo's one retry policy, for every declarative source: `SharedRetryErrorHandler`.
 
-Why not the CDK's own pieces alone:
-- `WaitTimeFromHeader` has no fallback when the header is missing, and its
-  `max_waiting_time_in_seconds` *fails the stream* when a wait is too long rather than capping it.
-- `ExponentialBackoffStrategy` grows without a cap.
-- `DefaultErrorHandler` bounds every retry (429 and 5xx alike) by `max_retries` (default 5) and by
-  `max_time` = 600 s, which the manifest cannot change: two 5-minute waits end the sync.
+A manifest's error handler names only what is its own (its 401/403/4xx messages, and a wait or
+retry count where its supplier's doc asks for one); the handler adds the rules every supplier
+shares, after the manifest's filters:
+- a 2xx page that is not JSON (an HTML maintenance, proxy or login page) is retried, never read as
+  an empty page (zero records and an early end of paging would be silent loss);
+- 429 and 5xx are retried (the CDK's default mapping), connection errors too.
 
-`RateLimitBackoffStrategy` waits, on a 429, what `Retry-After` asks (seconds or an HTTP date) and
-otherwise backs off exponentially up to `max_backoff_seconds`, logging why the sync is waiting.
-429s are not counted against a retry limit: the request is retried until it succeeds, unless
-`rate_limit_give_up_after_seconds` (total waited for one request) is set and would be exceeded.
-Other retryable failures (5xx, an HTML page for JSON, connection errors) wait what `Retry-After`
-asks when the response sends one, else back off exponentially up to
-`server_error_max_backoff_seconds`, at most `max_server_error_retries` times per request. A
-connection that could not even be opened (refused, unknown host, connect timeout) is retried only
-`max_connect_error_retries` times, then reported as a config error naming host and port: a wrong
-`base_url` fails `check` in seconds, not minutes.
+`RetryWaitStrategy` decides how long each retry waits and when to give up:
+- a 429 waits what `Retry-After` asks (seconds or an HTTP date), else backs off exponentially up to
+  `max_backoff_seconds`; 429s never count against a retry limit, only against
+  `rate_limit_give_up_after_seconds` of waiting for one request;
+- other failures wait `Retry-After` when sent, else back off exponentially up to
+  `server_error_max_backoff_seconds`, at most `max_server_error_retries` times per request;
+- a connection that could not even be opened (refused, unknown host, connect timeout) is retried
+  `max_connect_error_retries` times, then reported as a config error naming host and port, so a
+  wrong `base_url` fails `check` in seconds.
 
-Every connector's error handler is this pair (one retry policy across the repo); each sets its
-waits and retry counts in its manifest.
-
-`PatientErrorHandler` is the `DefaultErrorHandler` with the retry count and time left to the
-strategy above (both set out of reach), so the strategy's rules are the only ones that apply.
+Why not the CDK's pieces alone: `WaitTimeFromHeader` has no fallback when the header is missing and
+fails the stream when a wait is too long; `ExponentialBackoffStrategy` grows without a cap;
+`DefaultErrorHandler` bounds 429s and 5xx alike by `max_retries` and a 600 s `max_time`, so two long
+rate-limit waits would end a sync. The handler leaves both limits to the strategy.
 """
 
 from __future__ import annotations
@@ -39,6 +37,7 @@ import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.error_handlers import DefaultErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils import AirbyteTracedException
 
@@ -107,18 +106,18 @@ def _never_connected(response_or_exception: Any) -> bool:
 
 
 @dataclass
-class RateLimitBackoffStrategy(BackoffStrategy):
+class RetryWaitStrategy(BackoffStrategy):
     parameters: InitVar[Mapping[str, Any]]
     config: Optional[Config] = None
     retry_after_header: str = "Retry-After"
     # headerless 429: initial * 2**(n-1), capped
-    rate_limit_initial_backoff_seconds: float = 10.0
-    max_backoff_seconds: float = 300.0
-    rate_limit_give_up_after_seconds: Optional[float] = None
+    rate_limit_initial_backoff_seconds: float = 5.0
+    max_backoff_seconds: float = 120.0
+    rate_limit_give_up_after_seconds: Optional[float] = 3600.0
     # 5xx and connection errors
     server_error_initial_backoff_seconds: float = 2.0
     server_error_max_backoff_seconds: float = 60.0
-    max_server_error_retries: int = 8
+    max_server_error_retries: int = 6
     # a connection that could not even be opened (refused, unknown host, connect timeout) is usually a
     # wrong base_url: fewer retries, so `check` says so in seconds rather than minutes
     max_connect_error_retries: int = 3
@@ -207,14 +206,71 @@ class RateLimitBackoffStrategy(BackoffStrategy):
         return max(wait, 0.001)
 
 
-@dataclass
-class PatientErrorHandler(DefaultErrorHandler):
-    """`DefaultErrorHandler` whose retry count and total time never cut a retry short.
+def _json_body(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
-    Use with `RateLimitBackoffStrategy`, which decides when to give up.
+
+def is_non_json_page(response_or_exception: Any) -> bool:
+    """A 2xx answer that declares a non-JSON type and does not decode to JSON content: not the API."""
+    return (
+        isinstance(response_or_exception, requests.Response)
+        and response_or_exception.ok
+        and bool(_non_json_type(response_or_exception))
+        and not _json_body(response_or_exception)
+    )
+
+
+@dataclass
+class SharedRetryErrorHandler(DefaultErrorHandler):
+    """The manifest's response filters, then the shared retry rules; waits by `RetryWaitStrategy`.
+
+    Set a wait or a retry count here only where the supplier's doc asks for one; the defaults
+    are the common case. `retry_non_json_pages: false` is for a stream whose decoder reads the
+    body as a stream and handles a non-JSON page itself (reading it here would buffer it whole).
     """
+
+    rate_limit_initial_backoff_seconds: float = RetryWaitStrategy.rate_limit_initial_backoff_seconds
+    max_backoff_seconds: float = RetryWaitStrategy.max_backoff_seconds
+    rate_limit_give_up_after_seconds: Optional[float] = RetryWaitStrategy.rate_limit_give_up_after_seconds
+    server_error_initial_backoff_seconds: float = RetryWaitStrategy.server_error_initial_backoff_seconds
+    server_error_max_backoff_seconds: float = RetryWaitStrategy.server_error_max_backoff_seconds
+    max_server_error_retries: int = RetryWaitStrategy.max_server_error_retries
+    max_connect_error_retries: int = RetryWaitStrategy.max_connect_error_retries
+    retry_after_header: str = "Retry-After"
+    rate_limit_reason: str = ""
+    retry_non_json_pages: bool = True
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
         self.max_retries = UNBOUNDED_RETRIES
         self.max_time = UNBOUNDED_SECONDS
+        if not self.backoff_strategies:
+            self.backoff_strategies = [
+                RetryWaitStrategy(
+                    parameters=parameters,
+                    config=self.config,
+                    retry_after_header=self.retry_after_header,
+                    rate_limit_initial_backoff_seconds=self.rate_limit_initial_backoff_seconds,
+                    max_backoff_seconds=self.max_backoff_seconds,
+                    rate_limit_give_up_after_seconds=self.rate_limit_give_up_after_seconds,
+                    server_error_initial_backoff_seconds=self.server_error_initial_backoff_seconds,
+                    server_error_max_backoff_seconds=self.server_error_max_backoff_seconds,
+                    max_server_error_retries=self.max_server_error_retries,
+                    max_connect_error_retries=self.max_connect_error_retries,
+                    rate_limit_reason=self.rate_limit_reason,
+                )
+            ]
+
+    def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
+        resolution = super().interpret_response(response_or_exception)
+        if (resolution.response_action == ResponseAction.SUCCESS and self.retry_non_json_pages
+                and is_non_json_page(response_or_exception)):
+            return ErrorResolution(
+                response_action=ResponseAction.RETRY,
+                failure_type=FailureType.transient_error,
+                error_message=f"{_describe(response_or_exception)}; retrying.",
+            )
+        return resolution
