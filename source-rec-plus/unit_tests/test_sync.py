@@ -152,6 +152,8 @@ def test_start_date_and_state_send_the_products_since_filter(manifest, config_fo
         config = config_for(server, page_size=50, start_date="2024-01-01")
         catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
         first = read(manifest, config, catalog)
+        ids = [p["id"] for p in records_by_stream(first)["products"]]
+        assert len(ids) == len(set(ids)) == sum(p["date_modified_admin"] >= "2024-01-01" for p in server.api.tables["products"])
         queries = [_query(r["query"]) for r in server.api_requests("/products")]
         assert {q["since_timestamp_field"] for q in queries} == {"updated", "live"}
         assert all(q["since_timestamp"] == "2024-01-01T00:00:00" for q in queries)
@@ -212,7 +214,7 @@ def test_a_product_added_after_the_cursor_and_never_modified_reaches_the_next_sy
         product = _add_product(server, never_modified=null_updated)
         second = read(manifest, config, catalog, state_messages(first))
         assert not second.errors
-        assert [p["name"] for p in records_by_stream(second)["products"] if p["id"] == product["id"]]
+        assert [p["name"] for p in records_by_stream(second)["products"] if p["id"] == product["id"]] == ["Added after the cursor"]
         assert state_messages(second)[0]["stream"]["stream_state"]["state"]["updated_at"] == product["date_added"]
 
 
