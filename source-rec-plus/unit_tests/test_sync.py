@@ -252,3 +252,16 @@ def test_categories_are_incremental_on_since_timestamp(category_dates, manifest,
         assert len(rows) < server.api.counts()["categories"]
         assert _query(server.api_requests("/categories")[-1]["query"])["since_timestamp"] == _hours_before(cursor, 2)
         assert state_messages(second)[0]["stream"]["stream_state"]["updated_at"] == server.api._category_modified(changed) > cursor
+
+
+def test_categories_without_any_modified_date_are_read_in_full_every_sync(sandbox, manifest, config_for):
+    # a third reading of the undocumented category record: no date at all; the cursor cannot move, nothing is lost
+    for category in sandbox.api.tables["categories"]:
+        del category["date_modified"]
+    config = config_for(sandbox)
+    catalog = catalog_for(manifest, config, ["categories"], SyncMode.incremental)
+    first = read(manifest, config, catalog)
+    second = read(manifest, config, catalog, state_messages(first))
+    assert not first.errors and not second.errors
+    assert len(records_by_stream(second)["categories"]) == sandbox.api.counts()["categories"]
+    assert not any("since_timestamp" in r["query"] for r in sandbox.api_requests("/categories"))
