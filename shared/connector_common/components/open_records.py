@@ -14,7 +14,8 @@ are final (or gone). Three parts, named in the manifest:
   CDK's per-partition cursor saves as ``parent_state``, committed only once every partition read
   before the snapshot is closed, so a dropped id never outruns the record that showed it final.
 - ``OpenRecordsObserver`` (the record selector's ``record_filter``): tells the router each page's
-  records (open: kept, final: dropped), keeping every record.
+  records (open: kept, final: dropped) and emits each id once per sync, so the extractor must not
+  drop repeated ids itself (the router must see every id a request returned).
 
 State, next to the unchanged datetime cursor keys:
 ``"parent_state": {"open_records": {"ids": [...], "batches_read_in_full": true}}``. State without
@@ -97,7 +98,7 @@ class OpenRecordsRouter(PartitionRouter):
         self._requested = list(dict.fromkeys(saved.get("ids") or []))  # this sync's re-read, in order
         self._batches_read_in_full = bool(saved.get("batches_read_in_full"))
         self._open: set[Any] = set(self._requested)  # open now: saved, plus seen open, minus seen final
-        self._seen: set[Any] = set()  # every id any page of this sync returned
+        self._seen: set[Any] = set()  # every id any page of this sync returned (and emitted once)
         self._absent: set[Any] = set()  # asked for in a way every server reads, and not returned
 
     # -- partitions ---------------------------------------------------------------------------
@@ -121,26 +122,31 @@ class OpenRecordsRouter(PartitionRouter):
         return self.ids_per_request if self._batches_read_in_full else 1
 
     # -- what the pages showed ----------------------------------------------------------------
-    def observe_page(self, partition: Mapping[str, Any], records: list[Mapping[str, Any]]) -> None:
+    def observe_page(self, partition: Mapping[str, Any], records: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """Note what a page showed; return the records to emit (each id once per sync: an open
+        record is also in its status's re-read, and a 1-based server serves its first page twice)."""
         with self._lock:
-            returned = []
+            returned, emit = [], []
             for record in records:
                 key = record.get(self.id_field)
                 if key is None:
+                    emit.append(record)
                     continue
                 returned.append(key)
+                if key not in self._seen:
+                    emit.append(record)
                 self._seen.add(key)
                 if str(record.get(self.status_field)).lower() in self._final:
                     self._open.discard(key)
                 else:
                     self._open.add(key)
             asked = partition.get(self.partition_field)
-            if not isinstance(asked, list):
-                return
-            if len(asked) > 1 and any(k != asked[0] for k in returned):
-                self._batches_read_in_full = True
-            if len(asked) == 1 or self._batches_read_in_full:
-                self._absent.update(k for k in asked if k not in set(returned))
+            if isinstance(asked, list):
+                if len(asked) > 1 and any(k != asked[0] for k in returned):
+                    self._batches_read_in_full = True
+                if len(asked) == 1 or self._batches_read_in_full:
+                    self._absent.update(k for k in asked if k not in set(returned))
+            return emit
 
     def get_stream_state(self) -> Optional[Mapping[str, StreamState]]:
         with self._lock:
@@ -180,6 +186,4 @@ class OpenRecordsObserver(RecordFilter):
     ) -> Iterable[Mapping[str, Any]]:
         page = list(records)
         router = stream_slice.extra_fields.get(_ROUTER) if stream_slice is not None else None
-        if router is not None:
-            router.observe_page(stream_slice.partition, page)
-        yield from page
+        yield from router.observe_page(stream_slice.partition, page) if router is not None else page
