@@ -11,8 +11,9 @@ are final (or gone). Three parts, named in the manifest:
 - ``OpenRecordsRouter`` (the retriever's ``partition_router``): the stream's own partitions
   (``partitions``, e.g. a ListPartitionRouter; one empty partition when absent), then one partition
   ``{<partition_field>: [ids]}`` per request of open ids. Its ``get_stream_state`` is what the
-  CDK's per-partition cursor saves as ``parent_state``, committed only once every partition read
-  before the snapshot is closed, so a dropped id never outruns the record that showed it final.
+  CDK's per-partition cursor saves as ``parent_state``: a snapshot taken as a partition is made is
+  committed only once every partition made up to it is closed (its records emitted), so a dropped
+  id never outruns the record that showed it final.
 - ``OpenRecordsObserver`` (the record selector's ``record_filter``): tells the router each page's
   records (open: kept, final: dropped) and emits each id once per sync, so the extractor must not
   drop repeated ids itself (the router must see every id a request returned).
@@ -20,6 +21,10 @@ are final (or gone). Three parts, named in the manifest:
 State, next to the unchanged datetime cursor keys:
 ``"parent_state": {"open_records": {"ids": [...], "batches_read_in_full": true}}``. State without
 it (written before these components) starts an empty set.
+
+The stream's DatetimeBasedCursor needs ``global_substream_cursor: true`` (else the CDK keeps one
+cursor per id partition in the state), and no ``step``: the CDK repeats every partition, id
+partitions too, for every window of the cursor.
 
 Batches (``ids_per_request`` > 1): how a server reads an array parameter is often undocumented
 (repeated keys, first value only, comma-joined). Until one batch request has returned a record
