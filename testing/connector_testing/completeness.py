@@ -55,7 +55,9 @@ def assert_complete(
     expected = server.api.counts()
     if streams is not None:
         expected = {stream: expected[stream] for stream in streams}
-    assert {stream: len(records.get(stream, [])) for stream in expected} == expected
+    got = {stream: len(records.get(stream, [])) for stream in expected}
+    wrong = {stream: f"{got[stream]} records, sandbox has {n}" for stream, n in expected.items() if got[stream] != n}
+    assert not wrong, wrong
     unexpected = set(records) - set(expected)
     assert not unexpected, f"records of streams the sandbox does not count: {sorted(unexpected)}"
     keys = primary_keys(manifest, config)
