@@ -1,5 +1,6 @@
-# The CDK's standard test suites need its fixtures and command-line options (--connector-image, ...).
-pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
+# The CDK's standard test suites need its fixtures and command-line options (--connector-image, ...);
+# a source's own tests get `source`, `manifest`, `config_for` and `sandbox` from the registry.
+pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks", "connector_testing.fixtures"]
 
 import logging
 

@@ -37,7 +37,7 @@ def run(url: str, concurrency: int, latency_ms: int) -> dict:
     before = len(requests.get(f"{url}/_sandbox/requests", timeout=60).json())
     with tempfile.TemporaryDirectory() as tmp:
         config, catalog, out = Path(tmp, "config.json"), Path(tmp, "catalog.json"), Path(tmp, "out.jsonl")
-        config.write_text(json.dumps({"base_url": url, "api_token": TOKEN, "detail_concurrency": concurrency}))
+        config.write_text(json.dumps({"base_url": url, "api_token": TOKEN, "num_workers": concurrency}))
         catalog.write_text(json.dumps(CATALOG))
         cpu, started = child_cpu_seconds(), time.monotonic()
         with out.open("w") as stdout:

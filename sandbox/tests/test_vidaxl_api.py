@@ -99,3 +99,32 @@ def test_mutate_ships_an_order_and_counts_follow(server):
     assert server.api.counts()["shipments"] == before["shipments"] + 1
     paid = server.api.mutate({"id": next(o["id"] for o in server.api.orders if o["_submitted"] is None), "status_order_id": 2})
     assert paid["submitted_at"] and server.api.counts()["orders"] == before["orders"] + 1
+
+
+def test_unpaid_orders_option_and_reads_by_id_and_status():
+    # re-reading open orders: `id_eq` and `status_order_id_eq` reach any age and orders with no submitted_at
+    with running_sandbox("vidaxl", unpaid=5) as server:
+        unpaid = [o for o in server.api.orders if o["status_order_id"] == 1]
+        assert len(unpaid) == 5 and all(o["_submitted"] is None for o in unpaid)
+        oldest = min(unpaid, key=lambda o: o["_created"])
+        assert oldest["_created"] < server.api.now - timedelta(days=40)
+        assert set(ids(get(server, params={"status_order_id_eq": 1}))) == {o["id"] for o in unpaid}
+        body = get(server, params={"id_eq": oldest["id"]}).json()
+        assert [b["order"]["submitted_at"] for b in body] == [None]
+        everything = ids(get(server, params={"submitted_at_gt_eq": "2000-01-01"}))
+        assert not {o["id"] for o in unpaid} & set(everything)  # no date filter ever shows them
+        server.api.mutate({"id": oldest["id"], "status_order_id": 2})  # paid: submitted now
+        today = server.api.now.astimezone(timezone.utc).date().isoformat()
+        assert oldest["id"] in ids(get(server, params={"submitted_at_casted_eq": today}))
+        assert get(server, params={"id_eq": oldest["id"]}).json()[0]["order"]["status_order_id"] == 2
+    with running_sandbox("vidaxl", unpaid=0) as server:
+        assert not ids(get(server, params={"status_order_id_eq": 1}))
+
+
+def test_an_old_orders_status_change_is_read_by_id(server):
+    old = next(o for o in server.api.orders if o["status_order_id"] == 4
+               and o["_submitted"] < server.api.now - timedelta(days=40))
+    server.api.mutate({"id": old["id"], "status_order_id": 5})
+    order = get(server, params={"id_eq": old["id"]}).json()[0]["order"]
+    assert order["status_order_id"] == 5 and order["shipping_tracking"]
+    assert old["id"] in ids(get(server, params={"status_order_id_eq": 5}))

@@ -97,3 +97,22 @@ def test_quota_answers_a_bare_429():
         assert statuses == [200, 200, 429]
         last = get(s, "/Carriers")
         assert last.content == b"" and "Retry-After" not in last.headers
+
+
+@pytest.mark.parametrize("array_params", ["repeat", "first", "comma"])
+def test_ids_filter_under_each_array_reading(array_params):
+    with serve("yodify", array_params=array_params) as server:
+        wanted = sorted(server.api.store.orders)[:3]
+        repeated = [o["id"] for o in requests.get(server.url + "/api/v1/Orders", headers=H, timeout=10,
+                                                   params=[("Ids", i) for i in wanted]).json()]
+        comma = requests.get(server.url + "/api/v1/Orders", headers=H, timeout=10, params={"Ids": ",".join(map(str, wanted))})
+        single = [o["id"] for o in get(server, "/Orders", Ids=wanted[1]).json()]
+        assert single == [wanted[1]]  # one id reads the same everywhere
+        if array_params == "repeat":
+            assert repeated == wanted and comma.status_code == 400
+        elif array_params == "first":
+            assert repeated == wanted[:1] and comma.status_code == 400
+        else:
+            assert repeated == wanted[:1] and [o["id"] for o in comma.json()] == wanted
+        shipments = sorted(server.api.store.shipments)[:2]
+        assert [s["id"] for s in get(server, "/Shipments", Ids=shipments[0]).json()] == shipments[:1]

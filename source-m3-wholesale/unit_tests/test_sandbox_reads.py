@@ -1,22 +1,14 @@
 """source-m3-wholesale over real HTTP against its sandbox."""
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_testing import catalog_for, cli_connection_status, patch_retry_waits, read, records_by_stream, run_cli, running_sandbox, state_messages
+from connector_testing import assert_complete, catalog_for, cli_connection_status, declarative_source, patch_retry_waits, read, records_by_stream, run_cli, running_sandbox, state_messages
 
-MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
-TOKEN = "m3-sandbox-token"
-PK = {"companies": ["code"], "addresses": ["owner_type", "owner_id", "address_type"], "orders": ["id"],
-      "order_products": ["order_id", "product_sku"], "shipments": ["shipment_id", "piece_number"],
-      "products": ["sku"], "stock": ["sku"], "categories": ["tree", "code"]}
-
-
-def config(server, **extra):
-    return {"base_url": server.url, "api_token": TOKEN, **extra}
+# `manifest`, `config_for` (the registry's sandbox config) and `sandbox` are the shared fixtures of
+# connector_testing.fixtures
 
 
 @pytest.mark.parametrize("options", [
@@ -27,15 +19,12 @@ def config(server, **extra):
     {"companies_paging": "links", "per_page_max": 7},  # meta {}: the page number comes from links.next
     {"companies_paging": "unpaged"},  # links {} and meta {}, as the doc's example: one page
 ])
-def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options):
+def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options, manifest, config_for):
     with running_sandbox("m3-wholesale", **options) as server:
-        out = read(MANIFEST, config(server), catalog_for(MANIFEST, config(server)))
-        records = records_by_stream(out)
+        cfg = config_for(server)
+        out = read(manifest, cfg, catalog_for(manifest, cfg))
         assert not out.errors
-        assert {k: len(v) for k, v in records.items()} == server.api.counts()
-        for stream, rows in records.items():
-            keys = [tuple(r[k] for k in PK[stream]) for r in rows]
-            assert len(keys) == len(set(keys)), stream
+        records = assert_complete(out, server, manifest, cfg)
         assert len(server.api_requests("/api/v1/products/")) == server.api.counts()["products"]  # one per SKU
         pages = len(server.api_requests("/api/v1/companies"))
         assert pages == (1 if options.get("companies_paging") == "unpaged" or "per_page_max" not in options else 9) * 2  # companies and addresses
@@ -43,9 +32,9 @@ def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options):
         assert trees == ({"all"} if options.get("categories_shape") in ("list", "data") else {"b2b", "b2c"})
 
 
-def test_php_dates_are_iso_with_the_zone_offset_across_dst():
+def test_php_dates_are_iso_with_the_zone_offset_across_dst(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        out = read(MANIFEST, config(server), catalog_for(MANIFEST, config(server), ["orders", "shipments"]))
+        out = read(manifest, config_for(server), catalog_for(manifest, config_for(server), ["orders", "shipments"]))
         orders = {o["id"]: o for o in records_by_stream(out)["orders"]}
         assert orders[12001]["updated_at"] == "2024-03-31T01:59:59+01:00"
         assert orders[12002]["updated_at"] == "2024-03-31T03:30:00+02:00"
@@ -54,10 +43,10 @@ def test_php_dates_are_iso_with_the_zone_offset_across_dst():
         assert all(isinstance(s["created_at"], str) for s in records_by_stream(out)["shipments"])
 
 
-def test_status_filter_is_sent_as_php_array_and_applied():
+def test_status_filter_is_sent_as_php_array_and_applied(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        cfg = config(server, order_statuses=["shipped", "complete"])
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["orders", "order_products"]))
+        cfg = config_for(server, order_statuses=["shipped", "complete"])
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["orders", "order_products"]))
         orders = records_by_stream(out)["orders"]
         expected = [o for o in server.api.orders if o["status"] in ("shipped", "complete")]
         assert len(orders) == len(expected) > 0
@@ -71,10 +60,10 @@ def test_status_filter_is_sent_as_php_array_and_applied():
     # the request; so nothing is sent and the records are filtered here
     (["pending", "shipped"], False),
 ])
-def test_status_filter_matches_any_case_and_never_sends_an_undocumented_status(statuses, sent):
+def test_status_filter_matches_any_case_and_never_sends_an_undocumented_status(statuses, sent, manifest, config_for):
     with running_sandbox("m3-wholesale", strict_status=True, capitalized_statuses=True) as server:
-        cfg = config(server, order_statuses=statuses)
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["orders", "order_products", "shipments", "addresses"]))
+        cfg = config_for(server, order_statuses=statuses)
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["orders", "order_products", "shipments", "addresses"]))
         assert not out.errors
         records = records_by_stream(out)
         expected = {o["id"] for o in server.api.orders if o["status"] in statuses}
@@ -87,27 +76,27 @@ def test_status_filter_matches_any_case_and_never_sends_an_undocumented_status(s
         assert all(("status" in q) == sent for q in queries)
 
 
-def test_a_first_sync_sends_no_modified_since_a_start_date_does():
+def test_a_first_sync_sends_no_modified_since_a_start_date_does(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        for cfg, expect in ((config(server), False), (config(server, start_date="2024-01-01T00:00:00Z"), True)):
+        for cfg, expect in ((config_for(server), False), (config_for(server, start_date="2024-01-01T00:00:00Z"), True)):
             server.requests.clear()
-            read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["products", "stock"], SyncMode.incremental))
+            read(manifest, cfg, catalog_for(manifest, cfg, ["products", "stock"], SyncMode.incremental))
             lists = server.api_requests("/api/v1/products?") + server.api_requests("/api/v1/stock/")
             queries = [r["query"] for r in lists]
             assert queries and all(("modified_since" in q) == expect for q in queries), queries
 
 
-def test_an_order_or_stock_change_stamped_up_to_an_hour_behind_the_state_still_arrives():
+def test_an_order_or_stock_change_stamped_up_to_an_hour_behind_the_state_still_arrives(manifest, config_for):
     # an update stamped in the repeated autumn hour reads up to an hour early; an ERP may post late
     with running_sandbox("m3-wholesale") as server:
-        cfg = config(server)
-        catalog = catalog_for(MANIFEST, cfg, ["orders", "stock"], SyncMode.incremental)
-        first = read(MANIFEST, cfg, catalog)
+        cfg = config_for(server)
+        catalog = catalog_for(manifest, cfg, ["orders", "stock"], SyncMode.incremental)
+        first = read(manifest, cfg, catalog)
         newest = max(datetime.fromisoformat(o["updated_at"]) for o in records_by_stream(first)["orders"])
         stock_state = datetime.now(timezone.utc)
         server.api.mutate({"orders": [12010], "status": "complete", "at": (newest - timedelta(minutes=40)).isoformat()})
         server.api.mutate({"stock": ["0000005"], "at": (stock_state - timedelta(minutes=40)).isoformat()})
-        second = records_by_stream(read(MANIFEST, cfg, catalog, state_messages(first)))
+        second = records_by_stream(read(manifest, cfg, catalog, state_messages(first)))
         assert 12010 in {o["id"] for o in second["orders"]}
         assert "0000005" in {s["sku"] for s in second["stock"]}
 
@@ -117,19 +106,19 @@ def test_an_order_or_stock_change_stamped_up_to_an_hour_behind_the_state_still_a
     # each endpoint's documented modified_since form, else 422; a naive time read as UTC
     {"strict_since": True, "naive_tz": "UTC"},
 ])
-def test_incremental_emits_only_changed_orders_products_and_stock(options):
+def test_incremental_emits_only_changed_orders_products_and_stock(options, manifest, config_for):
     with running_sandbox("m3-wholesale", **options) as server:
-        cfg = config(server)
-        catalog = catalog_for(MANIFEST, cfg, ["orders", "order_products", "products", "stock"], SyncMode.incremental)
-        first = read(MANIFEST, cfg, catalog)
+        cfg = config_for(server)
+        catalog = catalog_for(manifest, cfg, ["orders", "order_products", "products", "stock"], SyncMode.incremental)
+        first = read(manifest, cfg, catalog)
         assert len(records_by_stream(first)["orders"]) == server.api.counts()["orders"]
         state = state_messages(first)
-        second = read(MANIFEST, cfg, catalog, state)
+        second = read(manifest, cfg, catalog, state)
         # nothing changed: only orders updated in the hour's lookback before the cursor come back
         newest = max(records_by_stream(first)["orders"], key=lambda o: o["updated_at"])
         assert [o["id"] for o in records_by_stream(second).get("orders", [])] in ([], [newest["id"]])
         server.api.mutate({"orders": [12010], "status": "shipped", "products": ["0000003"], "stock": ["0000005"]})
-        third = read(MANIFEST, cfg, catalog, state_messages(second))
+        third = read(manifest, cfg, catalog, state_messages(second))
         got = records_by_stream(third)
         changed = {o["id"]: o for o in got["orders"]}
         assert set(changed) - {newest["id"]} == {12010} and changed[12010]["status"] == "shipped"
@@ -143,36 +132,32 @@ def test_incremental_emits_only_changed_orders_products_and_stock(options):
         assert orders_state["stream"]["stream_state"]["updated_at"] == changed[12010]["updated_at"].replace("+00:00", "+0000").replace("+01:00", "+0100")
 
 
-def test_faults_lose_and_duplicate_nothing(monkeypatch):
+def test_faults_lose_and_duplicate_nothing(monkeypatch, manifest, config_for):
     clock = patch_retry_waits(monkeypatch)
     with running_sandbox("m3-wholesale", per_page_max=7, faults=["429:3:0", "500:4@/api/v1/(companies|orders)"]) as server:
-        cfg = config(server)
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies", "orders", "addresses"]))
-        records = records_by_stream(out)
-        counts = server.api.counts()
-        for stream in ("companies", "orders", "addresses"):
-            keys = [tuple(r[k] for k in PK[stream]) for r in records[stream]]
-            assert len(keys) == len(set(keys)) == counts[stream], stream
+        cfg = config_for(server)
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["companies", "orders", "addresses"]))
+        assert_complete(out, server, manifest, cfg, ["companies", "orders", "addresses"])
         assert any(f["fired"] for f in server.faults.summary())
         assert min(clock.sleeps) < 1.01  # Retry-After: 0 honoured (plus the CDK's own second)
 
 
-def test_wrong_token_check_fails_readably_without_leaking():
+def test_wrong_token_check_fails_readably_without_leaking(config_for):
     with running_sandbox("m3-wholesale") as server:
-        result = run_cli("source-m3-wholesale", "check", config={"base_url": server.url, "api_token": "wrong-secret-123"})
+        result = run_cli("source-m3-wholesale", "check", config=config_for(server, api_token="wrong-secret-123"))
         status = cli_connection_status(result)
         assert status["status"] == "FAILED" and "rejected the API token" in status["message"]
         assert "Traceback" not in status["message"]
         assert "wrong-secret-123" not in result.stdout + result.stderr
 
 
-def test_token_without_product_list_check_explains_and_other_streams_read():
+def test_token_without_product_list_check_explains_and_other_streams_read(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        cfg = {"base_url": server.url, "api_token": "m3-no-product-list"}
+        cfg = config_for(server, api_token="m3-no-product-list")
         result = run_cli("source-m3-wholesale", "check", config=cfg)
         status = cli_connection_status(result)
         assert status["status"] == "FAILED" and "lacks the PRODUCT_LIST feature" in status["message"]
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies", "orders", "products", "stock"]), expecting_exception=True)
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["companies", "orders", "products", "stock"]), expecting_exception=True)
         records = records_by_stream(out)
         assert len(records["companies"]) == server.api.counts()["companies"]
         assert len(records["orders"]) == server.api.counts()["orders"]
@@ -181,29 +166,29 @@ def test_token_without_product_list_check_explains_and_other_streams_read():
         assert any("PRODUCT_LIST" in (e.trace.error.message or "") for e in out.errors)
 
 
-def test_read_via_cli_never_prints_the_token():
+def test_read_via_cli_never_prints_the_token(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        cfg = config(server)
-        result = run_cli("source-m3-wholesale", "read", config=cfg, catalog=catalog_for(MANIFEST, cfg, ["companies", "stock"]))
+        cfg = config_for(server)
+        result = run_cli("source-m3-wholesale", "read", config=cfg, catalog=catalog_for(manifest, cfg, ["companies", "stock"]))
         assert result.returncode == 0, result.stderr[-2000:]
         assert '"RECORD"' in result.stdout
-        assert TOKEN not in result.stdout + result.stderr
+        assert cfg["api_token"] not in result.stdout + result.stderr
 
 
-def test_stock_colour_option_and_flat_list():
+def test_stock_colour_option_and_flat_list(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        cfg = config(server, stock_kind="color")
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["stock"]))
+        cfg = config_for(server, stock_kind="color")
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["stock"]))
         stock = records_by_stream(out)["stock"]
         assert len(stock) == server.api.counts()["stock"] and {s["stock"] for s in stock} <= {"red", "green"}
         assert server.api_requests("/api/v1/stock/")[0]["path"] == "/api/v1/stock/color"
 
 
-def test_one_failing_sku_is_named_the_others_are_read_and_the_next_sync_resumes_it():
+def test_one_failing_sku_is_named_the_others_are_read_and_the_next_sync_resumes_it(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        cfg = config(server)
-        catalog = catalog_for(MANIFEST, cfg, ["products", "companies"], SyncMode.incremental)
-        first = read(MANIFEST, cfg, catalog)
+        cfg = config_for(server)
+        catalog = catalog_for(manifest, cfg, ["products", "companies"], SyncMode.incremental)
+        first = read(manifest, cfg, catalog)
         assert not first.errors
         # the SKU that will fail changed three hours before the others: a state moved to the newest
         # emitted SKU would be past it (even with modified_since read in Amsterdam time, 1-2 h earlier)
@@ -212,7 +197,7 @@ def test_one_failing_sku_is_named_the_others_are_read_and_the_next_sync_resumes_
         server.api.mutate({"products": ["0000003", "0000020"]})
         # the detail of one changed SKU is refused; the list and the other details answer
         server.set_faults(["422:1@^/api/v1/products/0000010$"])
-        second = read(MANIFEST, cfg, catalog, state_messages(first))
+        second = read(manifest, cfg, catalog, state_messages(first))
         got = records_by_stream(second)
         assert {"0000003", "0000020"} <= {p["sku"] for p in got["products"]}
         assert "0000010" not in {p["sku"] for p in got["products"]}
@@ -222,21 +207,21 @@ def test_one_failing_sku_is_named_the_others_are_read_and_the_next_sync_resumes_
         assert first_error.failure_type.value == "system_error"
         # the saved state did not move past the failed SKU: the next sync reads it
         server.set_faults([])
-        third = read(MANIFEST, cfg, catalog, state_messages(second))
+        third = read(manifest, cfg, catalog, state_messages(second))
         assert not third.errors
         assert "0000010" in {p["sku"] for p in records_by_stream(third)["products"]}
         # after that the state is past every SKU: only those inside the cursor's minute (modified_since
         # is sent to the minute, inclusive) are asked for again, here the two changed together
         requests_before = len(server.api_requests("/api/v1/products/"))
-        fourth = read(MANIFEST, cfg, catalog, state_messages(third))
+        fourth = read(manifest, cfg, catalog, state_messages(third))
         assert {p["sku"] for p in records_by_stream(fourth).get("products", [])} <= {"0000003", "0000020"}
         assert len(server.api_requests("/api/v1/products/")) - requests_before <= 2
 
 
-def test_addresses_send_the_status_filter_to_orders_only():
+def test_addresses_send_the_status_filter_to_orders_only(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        cfg = config(server, order_statuses=["shipped"])
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["addresses"]))
+        cfg = config_for(server, order_statuses=["shipped"])
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["addresses"]))
         order_owned = [a for a in records_by_stream(out)["addresses"] if a["owner_type"] == "order"]
         shipped = {str(o["id"]) for o in server.api.orders if o["status"] == "shipped"}
         assert order_owned and {a["owner_id"] for a in order_owned} == shipped
@@ -244,20 +229,31 @@ def test_addresses_send_the_status_filter_to_orders_only():
         assert all("status[]=shipped" in r["query"] for r in server.api_requests("/api/v1/orders"))
 
 
-def test_an_html_page_for_the_sku_list_is_asked_for_again_not_replayed_from_the_cache(monkeypatch):
+def test_an_html_page_for_the_sku_list_is_asked_for_again_not_replayed_from_the_cache(monkeypatch, manifest, config_for):
     # the CDK caches parent streams' responses: the SKU list opts out, or a cached maintenance page
     # would be "retried" from the cache until the retries ran out
     patch_retry_waits(monkeypatch)
     with running_sandbox("m3-wholesale", faults=["html:1*1:200@^/api/v1/products$"]) as server:
-        cfg = config(server)
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["products"]))
+        cfg = config_for(server)
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["products"]))
         assert not out.errors
         assert len(records_by_stream(out)["products"]) == server.api.counts()["products"]
         assert [r["status"] for r in server.api_requests("/api/v1/products") if r["path"] == "/api/v1/products"] == [200, 200]
 
 
-def test_a_base_url_that_already_ends_in_api_v1_works_too():
+def test_a_base_url_that_already_ends_in_api_v1_works_too(manifest, config_for):
     with running_sandbox("m3-wholesale") as server:
-        cfg = {"base_url": server.url.rstrip("/") + "/api/v1/", "api_token": TOKEN}
-        out = read(MANIFEST, cfg, catalog_for(MANIFEST, cfg, ["companies"]))
+        cfg = config_for(server, base_url=server.url.rstrip("/") + "/api/v1/")
+        out = read(manifest, cfg, catalog_for(manifest, cfg, ["companies"]))
         assert not out.errors and len(records_by_stream(out)["companies"]) == server.api.counts()["companies"]
+
+
+@pytest.mark.parametrize("settings, workers", [
+    ({}, 10),
+    ({"num_workers": 3}, 3),
+    ({"detail_concurrency": 5}, 5),  # the setting's old name: existing configs keep their value
+    ({"num_workers": 3, "detail_concurrency": 5}, 3),
+])
+def test_num_workers_sets_the_concurrency_and_the_old_detail_concurrency_still_does(settings, workers, manifest, source):
+    built = declarative_source(manifest, {**source.config("http://127.0.0.1:9"), **settings})
+    assert built._concurrent_source._threadpool._threadpool._max_workers == workers

@@ -7,11 +7,10 @@ from datetime import timedelta, timezone
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
+from connector_testing import assert_complete, catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 from supplier_sandbox.apis.vidaxl import CARRIERS, ORDERS_PATHS, UNKNOWN_SHIPPING_OPTION
 
 STREAMS = ["orders", "order_products", "shipments", "addresses"]
-KEYS = {"orders": "id", "order_products": "id", "shipments": "order_id", "addresses": "order_id"}
 
 
 def sync(manifest, config, mode=SyncMode.full_refresh, state=None, streams=STREAMS):
@@ -20,16 +19,9 @@ def sync(manifest, config, mode=SyncMode.full_refresh, state=None, streams=STREA
     return output
 
 
-def assert_complete_and_unique(records, server):
-    assert {s: len(records.get(s, [])) for s in STREAMS} == server.api.counts()
-    for stream, key in KEYS.items():
-        dupes = [k for k, n in Counter(r[key] for r in records[stream]).items() if n > 1]
-        assert not dupes, f"{stream}: duplicate keys {dupes[:5]}"
-
-
 def test_full_refresh_counts_equal_the_sandbox_and_keys_are_unique(manifest, config_for, sandbox):
-    records = records_by_stream(sync(manifest, config_for(sandbox)))
-    assert_complete_and_unique(records, sandbox)
+    config = config_for(sandbox)
+    assert_complete(sync(manifest, config), sandbox, manifest, config)
     # every list request carries the date filter: without one the API answers with 24 hours only
     requests = sandbox.api_requests("/orders")
     assert requests and all("submitted_at_gt_eq=" in r["query"] for r in requests)
@@ -65,8 +57,8 @@ def test_children_are_keyed_to_their_order_and_shipments_map_carriers(manifest, 
 def test_both_documented_paths(manifest, config_for, path):
     # the sandbox serves only this path: the connector works with either form the doc shows
     with running_sandbox("vidaxl", paths=(path,)) as server:
-        records = records_by_stream(sync(manifest, config_for(server, orders_path=path)))
-        assert_complete_and_unique(records, server)
+        config = config_for(server, orders_path=path)
+        assert_complete(sync(manifest, config), server, manifest, config)
         assert {r["path"] for r in server.api_requests()} == {path}
 
 
@@ -87,7 +79,7 @@ def test_windows_keep_exactly_the_orders_from_start_date_in_any_server_time_zone
 def test_incremental_rereads_the_lookback_window_and_picks_up_status_changes(manifest, config_for, sandbox):
     config = config_for(sandbox, lookback_days=15)
     first = sync(manifest, config, SyncMode.incremental)
-    assert_complete_and_unique(records_by_stream(first), sandbox)
+    assert_complete(first, sandbox, manifest, config)
     state = state_messages(first)
     assert {s["stream"]["stream_descriptor"]["name"] for s in state} == set(STREAMS)
 
@@ -123,8 +115,8 @@ def test_a_new_order_submitted_after_the_first_sync_arrives(manifest, config_for
 def test_faults_lose_and_duplicate_nothing(manifest, config_for, faults, monkeypatch):
     patch_retry_waits(monkeypatch)
     with running_sandbox("vidaxl", faults=faults) as server:
-        records = records_by_stream(sync(manifest, config_for(server)))
-        assert_complete_and_unique(records, server)
+        config = config_for(server)
+        records = assert_complete(sync(manifest, config), server, manifest, config)
         statuses = Counter(r["status"] for r in server.api_requests("/orders"))
         assert set(statuses) - {200} , "the faults never fired"
 
@@ -133,8 +125,8 @@ def test_bare_order_objects_still_give_orders_shipments_and_addresses(manifest, 
     # another reading: `[{...order...}]` without the {"order": ...} root (as the create response)
     with running_sandbox("vidaxl", wrapped=False) as server:
         streams = ["orders", "shipments", "addresses"]
-        records = records_by_stream(sync(manifest, config_for(server), streams=streams))
-        assert {s: len(records[s]) for s in streams} == {s: server.api.counts()[s] for s in streams}
+        config = config_for(server)
+        assert_complete(sync(manifest, config, streams=streams), server, manifest, config, streams)
 
 
 @pytest.mark.parametrize("params_from", ["query", "body", "both"])
@@ -142,8 +134,8 @@ def test_the_date_filter_works_whether_the_server_reads_the_query_or_a_json_body
     # the doc shows GET parameters as a JSON object: the filter is sent both ways, so a server that
     # reads only the body does not fall back to its 24-hour default
     with running_sandbox("vidaxl", params_from=params_from) as server:
-        records = records_by_stream(sync(manifest, config_for(server)))
-        assert_complete_and_unique(records, server)
+        config = config_for(server)
+        records = assert_complete(sync(manifest, config), server, manifest, config)
         requests = server.api_requests("/orders")
         assert requests and all("submitted_at_gt_eq=" in r["query"] for r in requests)
 
@@ -165,8 +157,7 @@ def test_state_advances_when_submitted_at_comes_without_a_zone(manifest, config_
     with running_sandbox("vidaxl", zoneless=True) as server:
         config = config_for(server)
         first = sync(manifest, config, SyncMode.incremental)
-        records = records_by_stream(first)
-        assert_complete_and_unique(records, server)
+        records = assert_complete(first, server, manifest, config)
         assert all("+" not in o["submitted_at"] and not o["submitted_at"].endswith("Z") for o in records["orders"])
         final = {s["stream"]["stream_descriptor"]["name"]: s["stream"]["stream_state"] for s in state_messages(first)}
         assert set(final) == set(STREAMS)

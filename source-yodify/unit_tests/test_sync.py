@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from connector_testing import catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
+from connector_testing import assert_complete, catalog_for, patch_retry_waits, read, records_by_stream, running_sandbox, state_messages
 from pathlib import Path
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
-
-PK = "id"
-
-
-def assert_complete(server, output, streams=None) -> dict[str, list[dict]]:
-    assert not output.errors, [e.trace.error.message for e in output.errors]
-    records = records_by_stream(output)
-    counts = server.api.counts()
-    if streams:
-        counts = {k: v for k, v in counts.items() if k in streams}
-    assert set(counts) == set(records) | {k for k, v in counts.items() if v == 0}
-    for stream, expected in counts.items():
-        got = records.get(stream, [])
-        assert len(got) == expected, f"{stream}: {len(got)} records, sandbox has {expected}"
-        dupes = [k for k, n in Counter(str(r[PK]) for r in got).items() if n > 1]
-        assert not dupes, f"{stream}: duplicate ids {dupes[:5]}"
-    return records
 
 
 @pytest.mark.parametrize(
@@ -40,7 +22,7 @@ def test_full_refresh_counts_match_sandbox_under_every_reading(options, yod):
     with running_sandbox("yodify", **options) as server:
         config = yod.token_config(server)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config))
-        records = assert_complete(server, output)
+        records = assert_complete(output, server, MANIFEST, config)
         # line items are keyed to their order
         orders = {o["id"]: o for o in records["orders"]}
         assert all(i["order_id"] in orders and i["order_number"] == orders[i["order_id"]]["order_number"] for i in records["order_items"])
@@ -105,7 +87,7 @@ def test_oauth_token_expiring_mid_sync_is_refreshed_without_losing_records(yod):
     with running_sandbox("yodify", token_ttl=1, latency_ms=40) as server:
         config = yod.oauth_config(server)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config))
-        assert_complete(server, output)
+        assert_complete(output, server, MANIFEST, config)
         assert server.api.auth.tokens_issued >= 2
 
 
@@ -117,7 +99,7 @@ def test_token_dropped_early_by_the_server_is_refreshed_on_its_401(yod, monkeypa
         config = yod.oauth_config(server)
         streams = ["orders", "order_items"]
         output = read(MANIFEST, config, catalog_for(MANIFEST, config, streams))
-        assert_complete(server, output, streams)
+        assert_complete(output, server, MANIFEST, config, streams)
         assert server.api.auth.rejected_expired >= 1 and server.api.auth.tokens_issued >= 2
 
 
@@ -128,7 +110,7 @@ def test_faults_lose_and_duplicate_nothing(yod, monkeypatch):
     with running_sandbox("yodify", faults=faults) as server:
         config = yod.token_config(server)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config))
-        assert_complete(server, output)
+        assert_complete(output, server, MANIFEST, config)
         statuses = {r["status"] for r in server.api_requests("/api/v1/")}
         assert {0, 429, 500} <= statuses  # 0: a dropped connection
         assert min(clock.sleeps) < 1.01  # Retry-After: 0 is honoured (the CDK sleeps one second more than asked)
@@ -141,7 +123,7 @@ def test_api_call_quota_429_without_retry_after_loses_nothing(yod, monkeypatch):
     with running_sandbox("yodify", quota=(8, 0.5)) as server:
         config = yod.token_config(server)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config))
-        assert_complete(server, output)
+        assert_complete(output, server, MANIFEST, config)
         assert server.api.quota_rejections > 0
         assert 6 in clock.sleeps  # the first headerless wait: 5 s (+1 s the CDK adds)
 
@@ -155,7 +137,7 @@ def test_start_date_does_not_limit_skus(mode, yod):
         assert modified[0] < start
         config = yod.token_config(server, start_date=start)
         output = read(MANIFEST, config, catalog_for(MANIFEST, config, ["skus"], mode))
-        assert_complete(server, output, ["skus"])
+        assert_complete(output, server, MANIFEST, config, ["skus"])
 
 
 def _cursor_values(state: list[dict], stream: str, field: str) -> list[str]:

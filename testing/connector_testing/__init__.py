@@ -18,6 +18,7 @@ from .runs import (
     state_messages,
 )
 from .clock import RetryClock, patch_retry_waits
+from .completeness import assert_complete, primary_keys
 from .connectors import SOURCES, SandboxedConnector
 from .responses import json_response
 from .sandbox import running_sandbox, sandbox_process, shared_sandbox
@@ -28,6 +29,7 @@ __all__ = [
     "RetryClock",
     "SandboxedConnector",
     "SandboxScenarios",
+    "assert_complete",
     "catalog_for",
     "check",
     "cli_connection_status",
@@ -36,6 +38,7 @@ __all__ = [
     "discover",
     "json_response",
     "patch_retry_waits",
+    "primary_keys",
     "protocol_messages",
     "read",
     "records_by_stream",

@@ -28,6 +28,9 @@ Options for other readings of the doc:
   orders submitted after day D (from midnight of D+1 in the server's time zone), not on D itself.
 - `zoneless`: True renders `submitted_at` without a zone (`2026-11-27T12:19:27.000`, the server's
   local time in `server_tz`).
+- `unpaid`: how many orders are unpaid (status 1, "temporary": created through the API, never
+  submitted, so no `submitted_at`), spread evenly over the history (default: as seeded, about one
+  in eleven); 0 for none. Paying one (`mutate`, status 2) submits it now.
 - `full_order`: True adds the fields the doc's order object (create-order sample) shows beyond
   the list sample: `created_at`, `updated_at`, `invoice_no`, `is_paid`, `paid_amount`,
   `payment_date`, `date_estimated`, `shipping_way`, `comments_wholesaler`, `addressbook_id`,
@@ -69,7 +72,8 @@ class VidaxlApi(SupplierApi):
 
     def __init__(self, params_from: str = "query", paths: tuple[str, ...] = ORDERS_PATHS,
                  server_tz: str = "UTC", wrapped: bool = True, since_exclusive: bool = False,
-                 zoneless: bool = False, full_order: bool = False, **kwargs: Any) -> None:
+                 zoneless: bool = False, full_order: bool = False, unpaid: int | None = None, **kwargs: Any) -> None:
+        self.unpaid = unpaid  # read by _seed, which the base class runs
         super().__init__(**kwargs)
         self.since_exclusive = since_exclusive
         self.zoneless = zoneless
@@ -102,8 +106,11 @@ class VidaxlApi(SupplierApi):
         line_id = 1000
         when = [data.spread(r, self.now - timedelta(minutes=5), HISTORY_DAYS) for _ in range(n)]
         when.sort()
+        unpaid = None if self.unpaid is None else {1 + k * n // self.unpaid for k in range(self.unpaid)} if self.unpaid else set()
         for i, submitted in enumerate(when, start=1):
             status = r.choice([1, 2, 2, 4, 4, 5, 5, 5, 5, 7, 8])
+            if unpaid is not None:
+                status = 1 if i in unpaid else (2 if status == 1 else status)
             first, last = data.person(r)
             addr = data.address(r)
             lines = []

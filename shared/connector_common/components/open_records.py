@@ -1,0 +1,194 @@
+"""Re-read the records the last sync saw open until they are final.
+
+An API that filters only on creation never shows a created-date incremental sync the change of an
+order placed before the lookback. These components keep, in the stream's state, the ids of the
+records last seen in a status that is not final, and re-read them by id on every sync until they
+are final (or gone). Three parts, named in the manifest:
+
+- ``OpenRecordsState`` (``state_migrations``): hands the stream's saved state to the router. The
+  CDK gives a custom partition router no state, but runs the stream's state migrations just before
+  it builds the router, in the same thread; this one changes nothing.
+- ``OpenRecordsRouter`` (the retriever's ``partition_router``): the stream's own partitions
+  (``partitions``, e.g. a ListPartitionRouter; one empty partition when absent), then one partition
+  ``{<partition_field>: [ids]}`` per request of open ids. Its ``get_stream_state`` is what the
+  CDK's per-partition cursor saves as ``parent_state``: a snapshot taken as a partition is made is
+  committed only once every partition made up to it is closed (its records emitted), so a dropped
+  id never outruns the record that showed it final.
+- ``OpenRecordsObserver`` (the record selector's ``record_filter``): tells the router each page's
+  records (open: kept, final: dropped) and emits each id once per sync, so the extractor must not
+  drop repeated ids itself (the router must see every id a request returned).
+
+State, next to the unchanged datetime cursor keys:
+``"parent_state": {"open_records": {"ids": [...], "batches_read_in_full": true}}``. State without
+it (written before these components) starts an empty set.
+
+The stream's DatetimeBasedCursor needs ``global_substream_cursor: true`` (else the CDK keeps one
+cursor per id partition in the state), and no ``step``: the CDK repeats every partition, id
+partitions too, for every window of the cursor.
+
+Batches (``ids_per_request`` > 1): how a server reads an array parameter is often undocumented
+(repeated keys, first value only, comma-joined). Until one batch request has returned a record
+other than its first id (proof that batches are read in full, remembered in the state), every id
+is also asked for alone, which reads the same under every encoding.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import InitVar, dataclass, field
+from typing import Any, Iterable, List, Mapping, Optional
+
+from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
+from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
+from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
+from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+
+STATE_KEY = "open_records"
+_ROUTER = "open_records_router"  # the slice's extra field that carries the router to the observer
+_handoff = threading.local()  # stream name -> its saved open-records state, from migration to router
+
+
+def _saved_states() -> dict[str, Mapping[str, Any]]:
+    if not hasattr(_handoff, "states"):
+        _handoff.states = {}
+    return _handoff.states
+
+
+@dataclass
+class OpenRecordsState(StateMigration):
+    """Hands the stream's saved open-records state to its OpenRecordsRouter; migrates nothing."""
+
+    declarative_stream: Any
+    config: Config
+    parameters: InitVar[Mapping[str, Any]] = None
+
+    def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
+        parent_state = (stream_state or {}).get("parent_state") or {}
+        _saved_states()[self.declarative_stream.name] = parent_state.get(STATE_KEY) or {}
+        return False
+
+    def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
+        return stream_state
+
+
+@dataclass
+class OpenRecordsRouter(PartitionRouter):
+    """The stream's partitions, then its last sync's open ids, `ids_per_request` per partition."""
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    stream_name: str
+    # the record's status, and the values after which it never changes; from $parameters if not given
+    status_field: Optional[str] = None
+    final_statuses: Optional[List[str]] = None
+    id_field: str = "id"
+    partition_field: str = "open_ids"
+    ids_per_request: int = 1
+    partitions: Optional[PartitionRouter] = None
+
+    _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        states = _saved_states()
+        if self.stream_name not in states:
+            raise ValueError(
+                f"Stream {self.stream_name}'s OpenRecordsRouter needs the OpenRecordsState state migration "
+                "on the same stream (state_migrations), or it never sees the ids the last sync left open."
+            )
+        saved = states.pop(self.stream_name)
+        self.status_field = self.status_field or parameters["status_field"]
+        self.final_statuses = self.final_statuses or parameters["final_statuses"]
+        self.ids_per_request = max(1, int(self.ids_per_request))
+        self._final = {str(s).lower() for s in self.final_statuses}
+        self._requested = list(dict.fromkeys(saved.get("ids") or []))  # this sync's re-read, in order
+        self._batches_read_in_full = bool(saved.get("batches_read_in_full"))
+        self._open: set[Any] = set(self._requested)  # open now: saved, plus seen open, minus seen final
+        self._seen: set[Any] = set()  # every id any page of this sync returned (and emitted once)
+        self._absent: set[Any] = set()  # asked for in a way every server reads, and not returned
+
+    # -- partitions ---------------------------------------------------------------------------
+    def stream_slices(self) -> Iterable[StreamSlice]:
+        own = self.partitions.stream_slices() if self.partitions else [StreamSlice(partition={}, cursor_slice={})]
+        for s in own:
+            yield StreamSlice(partition=s.partition, cursor_slice=s.cursor_slice,
+                              extra_fields={**s.extra_fields, _ROUTER: self})
+        for ids in self._id_requests():
+            yield StreamSlice(partition={self.partition_field: ids}, cursor_slice={}, extra_fields={_ROUTER: self})
+
+    def _id_requests(self) -> list[list[Any]]:
+        ids, n = self._requested, self.ideal_batch()
+        batches = [ids[i:i + n] for i in range(0, len(ids), n)]
+        if n > 1 or self.ids_per_request == 1 or len(ids) < 2:
+            return batches
+        # unproven: one batch to prove the server reads it, and every id alone
+        return [ids[:self.ids_per_request]] + [[i] for i in ids]
+
+    def ideal_batch(self) -> int:
+        return self.ids_per_request if self._batches_read_in_full else 1
+
+    # -- what the pages showed ----------------------------------------------------------------
+    def observe_page(self, partition: Mapping[str, Any], records: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """Note what a page showed; return the records to emit (each id once per sync: an open
+        record is also in its status's re-read, and a 1-based server serves its first page twice)."""
+        with self._lock:
+            returned, emit = [], []
+            for record in records:
+                key = record.get(self.id_field)
+                if key is None:
+                    emit.append(record)
+                    continue
+                returned.append(key)
+                if key not in self._seen:
+                    emit.append(record)
+                self._seen.add(key)
+                if str(record.get(self.status_field)).lower() in self._final:
+                    self._open.discard(key)
+                else:
+                    self._open.add(key)
+            asked = partition.get(self.partition_field)
+            if isinstance(asked, list):
+                if len(asked) > 1 and any(k != asked[0] for k in returned):
+                    self._batches_read_in_full = True
+                if len(asked) == 1 or self._batches_read_in_full:
+                    self._absent.update(k for k in asked if k not in set(returned))
+            return emit
+
+    def get_stream_state(self) -> Optional[Mapping[str, StreamState]]:
+        with self._lock:
+            # an id neither open nor final anywhere in this sync is gone (deleted): stop asking
+            ids = sorted(self._open - (self._absent - self._seen), key=lambda k: (str(type(k)), k))
+            state: dict[str, Any] = {"ids": ids}
+            if self._batches_read_in_full:
+                state["batches_read_in_full"] = True
+            return {STATE_KEY: state}
+
+    # -- the remaining StreamSlicer interface: the partitions carry the ids; requests add them --
+    def get_request_params(self, **kwargs: Any) -> Mapping[str, Any]:
+        return {}
+
+    def get_request_headers(self, **kwargs: Any) -> Mapping[str, Any]:
+        return {}
+
+    def get_request_body_data(self, **kwargs: Any) -> Mapping[str, Any]:
+        return {}
+
+    def get_request_body_json(self, **kwargs: Any) -> Mapping[str, Any]:
+        return {}
+
+
+@dataclass
+class OpenRecordsObserver(RecordFilter):
+    """Shows each page's records to the stream's OpenRecordsRouter; filters nothing out."""
+
+    condition: str = ""
+
+    def filter_records(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        stream_state: StreamState,
+        stream_slice: Optional[StreamSlice] = None,
+        next_page_token: Optional[Mapping[str, Any]] = None,
+    ) -> Iterable[Mapping[str, Any]]:
+        page = list(records)
+        router = stream_slice.extra_fields.get(_ROUTER) if stream_slice is not None else None
+        yield from router.observe_page(stream_slice.partition, page) if router is not None else page

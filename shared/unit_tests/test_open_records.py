@@ -1,0 +1,93 @@
+"""OpenRecordsRouter / OpenRecordsObserver / OpenRecordsState: the set of open ids and its requests."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from airbyte_cdk.sources.declarative.partition_routers.list_partition_router import ListPartitionRouter
+
+from connector_common.components.open_records import OpenRecordsObserver, OpenRecordsRouter, OpenRecordsState
+
+FINAL = ["Complete", "Cancelled"]
+
+
+def router(saved_state: dict | None = None, stream: str = "orders", **kwargs) -> OpenRecordsRouter:
+    OpenRecordsState(declarative_stream=SimpleNamespace(name=stream), config={}).should_migrate(
+        {"state": {"ordered_date": "2024-01-01"}, **({"parent_state": {"open_records": saved_state}} if saved_state else {})})
+    return OpenRecordsRouter(config={}, parameters={"status_field": "order_status", "final_statuses": FINAL},
+                             stream_name=stream, **kwargs)
+
+
+def read(r: OpenRecordsRouter, pages: dict) -> dict[str, list]:
+    """Run every partition through the observer; `pages` maps a partition key to the records it returns."""
+    observer = OpenRecordsObserver(config={}, parameters={})
+    out = {}
+    for s in r.stream_slices():
+        key = str(s.partition.get("open_ids", s.partition.get("query")))
+        records = pages(s.partition) if s.partition else []  # the stream's own (empty) partition: nothing
+        out[key] = list(observer.filter_records(records, stream_state={}, stream_slice=s))
+    return out
+
+
+def rec(i, status="Shipped"):
+    return {"id": i, "order_status": status}
+
+
+def test_no_saved_set_reads_only_the_streams_own_partitions_and_collects_open_ids():
+    r = router(partitions=ListPartitionRouter(values=["created", "Shipped"], cursor_field="query", config={}, parameters={}))
+    out = read(r, lambda p: [rec(1), rec(2, "Complete"), rec(3, "complete")] if p.get("query") == "created" else [rec(1)])
+    assert list(out) == ["created", "Shipped"]
+    assert out["Shipped"] == []  # id 1 already emitted: each id once per sync
+    assert r.get_stream_state() == {"open_records": {"ids": [1]}}  # final statuses (any case) dropped
+
+
+def test_saved_ids_are_read_alone_until_a_batch_proves_it_is_read_in_full():
+    r = router({"ids": [5, 6, 7]}, ids_per_request=2)
+    asked = [s.partition["open_ids"] for s in r.stream_slices() if s.partition]
+    assert asked == [[5, 6], [5], [6], [7]]  # one probe batch, then every id alone
+    r = router({"ids": [5, 6, 7]}, ids_per_request=2)
+    read(r, lambda p: [rec(i, "Complete" if i == 6 else "Shipped") for i in p["open_ids"]])
+    assert r.get_stream_state() == {"open_records": {"ids": [5, 7], "batches_read_in_full": True}}
+    r = router({"ids": [5, 7, 8], "batches_read_in_full": True}, ids_per_request=2)
+    assert [s.partition["open_ids"] for s in r.stream_slices() if s.partition] == [[5, 7], [8]]
+
+
+@pytest.mark.parametrize("reading", ["first", "comma"])
+def test_a_server_reading_only_the_first_id_never_loses_one(reading):
+    r = router({"ids": [5, 6, 7]}, ids_per_request=3)
+    read(r, lambda p: [rec(p["open_ids"][0], "Complete")])
+    # every id was also asked for alone: all three seen final; no batch proof
+    assert r.get_stream_state() == {"open_records": {"ids": []}}
+
+
+def test_an_id_no_request_returns_is_dropped_but_not_after_an_unproven_batch():
+    r = router({"ids": [5, 6]}, ids_per_request=1)
+    read(r, lambda p: [rec(5)] if p["open_ids"] == [5] else [])
+    assert r.get_stream_state() == {"open_records": {"ids": [5]}}  # 6 is gone (deleted)
+    r = router({"ids": [5, 6]}, ids_per_request=2)
+    r._id_requests = lambda: [[5, 6]]  # only the probe: its missing id is not proof of anything
+    read(r, lambda p: [rec(5)])
+    assert r.get_stream_state() == {"open_records": {"ids": [5, 6]}}
+
+
+def test_the_set_is_bounded_by_the_open_records():
+    r = router({"ids": list(range(1000))}, ids_per_request=1)
+    read(r, lambda p: [rec(p["open_ids"][0], "Shipped" if p["open_ids"][0] < 10 else "Cancelled")])
+    assert r.get_stream_state()["open_records"]["ids"] == list(range(10))
+
+
+def test_router_without_its_state_migration_fails_with_a_sentence():
+    with pytest.raises(ValueError, match="OpenRecordsState"):
+        OpenRecordsRouter(config={}, parameters={"status_field": "s", "final_statuses": []}, stream_name="nowhere")
+
+
+def test_pages_observed_from_many_threads_keep_a_consistent_set():
+    from concurrent.futures import ThreadPoolExecutor
+
+    r = router(ids_per_request=1)
+    pages = [[rec(i, "Complete" if i % 3 == 0 else "Shipped") for i in range(k, k + 50)] for k in range(0, 5000, 50)]
+    with ThreadPoolExecutor(8) as pool:
+        emitted = [rec for page in pool.map(lambda p: r.observe_page({"query": "created"}, p + p[:5]), pages) for rec in page]
+    assert sorted(e["id"] for e in emitted) == list(range(5000))  # each id once, however the pages interleave
+    assert r.get_stream_state()["open_records"]["ids"] == [i for i in range(5000) if i % 3]
