@@ -24,7 +24,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait, FIRST_COMPLETED
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -32,6 +32,7 @@ import jsonschema
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from connector_common.dates import parse_datetime
 from connector_common.http_client import (
     AmbiguousWriteError,
     ApiError,
@@ -40,6 +41,7 @@ from connector_common.http_client import (
     token_provider_from_config,
 )
 
+from .streams import ORDER_ITEM_FIELDS, SHIPMENT_ITEM_FIELDS, STREAMS
 from .yodify_api import (
     API,
     AddressIndex,
@@ -48,26 +50,13 @@ from .yodify_api import (
     ShipmentIndex,
     SkuIndex,
     now_utc,
-    parse_dt,
     window,
 )
 
-STREAMS = ("orders", "shipments", "sku_inventory", "sku_prices", "addresses")
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
 CREATE_ATTEMPTS = 5
 ORDER_DATE_MARGIN = timedelta(days=1)
 AMBIGUITY_MARGIN = timedelta(minutes=10)
-
-ORDER_FIELDS = (
-    "client_identifier", "order_number", "customer_id", "account_id", "shipping_address", "billing_address",
-    "shipping_instructions", "shipping_method", "currency_code", "seller_currency_code", "order_status",
-    "subtotal", "freight", "tax", "discount", "tax_rate", "total", "ordered_date", "additional_information",
-)
-ITEM_FIELDS = ("client_identifier", "sku_id", "product_id", "quantity", "model_number", "price_per_unit", "seller_price_per_unit", "unit_of_measure")
-SHIPMENT_FIELDS = ("client_identifier", "shipped_date", "estimated_delivery_date", "tracking_number", "tracking_url", "address_id")
-INVENTORY_FIELDS = ("inventory", "unit_of_measure", "unit_of_measure_quantity", "allow_backorders", "always_in_stock", "lead_time_from", "lead_time_to")
-PRICE_FIELDS = ("list_price", "sale_price", "is_on_sale", "sale_start_date", "sale_end_date")
-ADDRESS_FIELDS = ("client_identifier", "name", "first_name", "last_name", "company_name", "city", "state_code", "country_code", "street1", "street2", "postal_code", "phone_number", "is_warehouse")
 
 log = logging.getLogger("airbyte")
 
@@ -82,18 +71,16 @@ def load_schemas() -> dict[str, dict]:
     return {name: json.loads((SCHEMAS_DIR / f"{name}.json").read_text()) for name in STREAMS}
 
 
+def moment_of(value: Any) -> datetime | None:
+    """A record's date as an aware datetime, or None when it has none (or none we can read)."""
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def record_key(stream: str, record: Mapping[str, Any]) -> str:
-    fields = {
-        "orders": ("order_number", "client_identifier"),
-        "shipments": ("tracking_number", "client_identifier"),
-        "sku_inventory": ("sku_identifier", "sku_id"),
-        "sku_prices": ("sku_identifier", "sku_id"),
-        "addresses": ("client_identifier", "id"),
-    }[stream]
-    for field in fields:
-        if isinstance(record, Mapping) and record.get(field) not in (None, ""):
-            return f"{field}={record[field]}"
-    return "(no key)"
+    return STREAMS[stream].key(record)
 
 
 def build_client(config: Mapping[str, Any], max_concurrency: int = 8) -> HttpClient:
@@ -166,13 +153,7 @@ class YodifyWriter:
         self.pending: "OrderedDict[Future, tuple[str, str]]" = OrderedDict()
         self.pending_by_key: dict[tuple[str, str], Future] = {}
         self._lookback_done = False
-        self.handlers: dict[str, Callable[[dict], str]] = {
-            "orders": self.write_order,
-            "shipments": self.write_shipment,
-            "sku_inventory": self.write_inventory,
-            "sku_prices": self.write_prices,
-            "addresses": self.write_address,
-        }
+        self.handlers: dict[str, Callable[[dict], str]] = {s.name: getattr(self, s.handler) for s in STREAMS.values()}
 
     # -- record flow ------------------------------------------------------------------------------
     def validate(self, stream: str, record: Any) -> None:
@@ -190,7 +171,7 @@ class YodifyWriter:
         except BadRecord as bad:
             self.bad(stream, key, bad.message)
             return
-        if stream in ("sku_inventory", "sku_prices"):
+        if STREAMS[stream].concurrent:
             self._submit_async(stream, key, record)
             return
         self._finish(stream, key, lambda: self.handlers[stream](record))
@@ -274,12 +255,12 @@ class YodifyWriter:
             now = now_utc()
             self.orders.ensure(now - self.lookback, now + ORDER_DATE_MARGIN)
             self._lookback_done = True
-        moment = parse_dt(ordered)
+        moment = moment_of(ordered)
         if moment is not None:
             self.orders.ensure(*window(moment, ORDER_DATE_MARGIN), force=force)
 
     def _order_body(self, record: dict) -> dict:
-        body = _pick(record, ORDER_FIELDS)
+        body = _pick(record, STREAMS["orders"].fields)
         customer = record.get("customer") or {}
         if not body.get("customer_id") and customer.get("id"):
             body["customer_id"] = customer["id"]
@@ -287,7 +268,7 @@ class YodifyWriter:
             body["account_id"] = customer["account_id"]
         items = []
         for n, item in enumerate(record["items"]):
-            line = _pick(item, ITEM_FIELDS)
+            line = _pick(item, ORDER_ITEM_FIELDS)
             if line.get("sku_id") is None:
                 ident = item.get("sku_identifier")
                 sku_id = self.skus.lookup(str(ident)) if ident else None
@@ -392,11 +373,11 @@ class YodifyWriter:
             raise BadRecord("a Tracked shipment needs a carrier")
         if self.shipments.find(order_id, tracking, client_id) is not None:
             return "existing"
-        body = {**_pick(record, SHIPMENT_FIELDS), "order_id": order_id, "shipment_type": shipment_type, "carrier": carrier}
+        body = {**_pick(record, STREAMS["shipments"].fields), "order_id": order_id, "shipment_type": shipment_type, "carrier": carrier}
         body["send_email"] = record["send_email"] if record.get("send_email") is not None else self.send_email_default
         if record.get("items"):
             body["items"] = [
-                {k: item[k] for k in ("order_item_id", "sku_id", "quantity", "add_ons") if k in item} for item in record["items"]
+                _pick(item, SHIPMENT_ITEM_FIELDS) for item in record["items"]
             ]
         created = self._create(
             lambda: self.client.request("POST", f"{API}/orders/{order_id}/shipments", json=body, idempotent=False),
@@ -416,10 +397,10 @@ class YodifyWriter:
         return sku_id
 
     def write_inventory(self, record: dict) -> str:
-        return self._update_sku(record, "UpdateInventory", INVENTORY_FIELDS)
+        return self._update_sku(record, "UpdateInventory", STREAMS["sku_inventory"].fields)
 
     def write_prices(self, record: dict) -> str:
-        return self._update_sku(record, "UpdatePrice", PRICE_FIELDS)
+        return self._update_sku(record, "UpdatePrice", STREAMS["sku_prices"].fields)
 
     def _update_sku(self, record: dict, action: str, fields: tuple[str, ...]) -> str:
         """PUT the record's `fields` to `/SKUs/<action>/{id}` (an idempotent update: safe to repeat)."""
@@ -431,7 +412,7 @@ class YodifyWriter:
 
     # -- addresses ---------------------------------------------------------------------------------
     def write_address(self, record: dict) -> str:
-        body = _pick(record, ADDRESS_FIELDS)
+        body = _pick(record, STREAMS["addresses"].fields)
         if record.get("id") is not None:
             self.client.request("PUT", f"{API}/Addresses/{int(record['id'])}", json=body)
             return "updated"

@@ -33,19 +33,6 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def parse_dt(value: Any) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def rows(body: Any) -> tuple[list[dict], bool | None]:
     """Records and `has_more` (None when the shape has no such flag) from either list shape."""
     if isinstance(body, list):
@@ -62,15 +49,16 @@ def _walk(
     params: dict[str, Any] | None,
     position_param: str,
     next_position: Callable[[int | None, list[dict], list[dict]], int | None],
+    start: int | None = None,
 ) -> Iterator[dict]:
     """Every record of a list read page after page, each id once.
 
     `next_position(position, page, fresh)` names the next page (sent as `position_param`; None on the
-    first request), or None to stop early. The list also ends on an empty page, `has_more: false`,
+    first request unless `start` is given), or None to stop early. The list also ends on an empty page, `has_more: false`,
     or, without `has_more`, a page shorter than `Limit`.
     """
     seen: set[Any] = set()
-    position: int | None = None
+    position: int | None = start
     while True:
         query = dict(params or {}, Limit=PAGE)
         if position is not None:
@@ -87,15 +75,18 @@ def _walk(
             return
 
 
-def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
-    """Every record of a list that takes `SinceId`: ask for ids after the largest one seen."""
+def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None, since: int | None = None) -> Iterator[dict]:
+    """Every record of a list that takes `SinceId`: ask for ids after the largest one seen (after
+    `since` when given; a server that ignores SinceId cannot bring back an id at or below it)."""
 
     def after_largest_id(position: int | None, page: list[dict], fresh: list[dict]) -> int | None:
         if not fresh:
             return None  # nothing new: the server ignores SinceId, or the list is done
         return max(int(r["id"]) for r in page if r.get("id") is not None)
 
-    return _walk(client, path, params, "SinceId", after_largest_id)
+    for record in _walk(client, path, params, "SinceId", after_largest_id, start=since):
+        if since is None or (record.get("id") is not None and int(record["id"]) > since):
+            yield record
 
 
 def paged(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
@@ -232,11 +223,8 @@ class SkuIndex:
         self.loaded = False
         self.lock = threading.Lock()
 
-    def _read(self, params: dict[str, Any]) -> None:
-        since = params.get("SinceId")
-        query: dict[str, Any] = {}
-        records = keyset(self.client, f"{API}/SKUs", query) if since is None else _after(self.client, f"{API}/SKUs", since)
-        for sku in records:
+    def _read(self, since: int | None) -> None:
+        for sku in keyset(self.client, f"{API}/SKUs", since=since):
             if sku.get("sku_identifier"):
                 self.ids[str(sku["sku_identifier"])] = int(sku["id"])
             if sku.get("id") is not None:
@@ -245,25 +233,13 @@ class SkuIndex:
     def lookup(self, sku_identifier: str) -> int | None:
         with self.lock:
             if not self.loaded:
-                self._read({})
+                self._read(None)
                 self.loaded = True
                 return self.ids.get(sku_identifier)
             if sku_identifier in self.ids:
                 return self.ids[sku_identifier]
-            self._read({"SinceId": self.max_id or 0})
+            self._read(self.max_id or 0)
             return self.ids.get(sku_identifier)
-
-
-def _after(client: HttpClient, path: str, since: int) -> Iterator[dict]:
-    """Keyset listing starting after `since`."""
-    last = since
-    while True:
-        page, has_more = rows(client.get(path, {"Limit": PAGE, "SinceId": last}))
-        fresh = [r for r in page if r.get("id") is not None and int(r["id"]) > last]
-        yield from fresh
-        if not fresh or has_more is False or (has_more is None and len(page) < PAGE):
-            return
-        last = max(int(r["id"]) for r in fresh)
 
 
 class Carriers:
