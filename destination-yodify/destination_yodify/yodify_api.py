@@ -214,32 +214,54 @@ class ShipmentIndex:
 
 
 class SkuIndex:
-    """SKU ids by `sku_identifier`; a miss re-reads only SKUs newer than the last one seen."""
+    """Every SKU by id and its id by `sku_identifier`, read once; a miss re-reads only SKUs newer than
+    the last one seen. The writer compares against these copies and keeps them current."""
 
     def __init__(self, client: HttpClient) -> None:
         self.client = client
         self.ids: dict[str, int] = {}
+        self.records: dict[int, dict] = {}
         self.max_id: int | None = None
         self.loaded = False
         self.lock = threading.Lock()
 
     def _read(self, since: int | None) -> None:
         for sku in keyset(self.client, f"{API}/SKUs", since=since):
-            if sku.get("sku_identifier"):
-                self.ids[str(sku["sku_identifier"])] = int(sku["id"])
-            if sku.get("id") is not None:
-                self.max_id = max(self.max_id or 0, int(sku["id"]))
+            self._keep(sku)
+
+    def _keep(self, sku: dict) -> None:
+        if sku.get("id") is None:
+            return
+        self.records[int(sku["id"])] = sku
+        if sku.get("sku_identifier"):
+            self.ids[str(sku["sku_identifier"])] = int(sku["id"])
+        self.max_id = max(self.max_id or 0, int(sku["id"]))
+
+    def _ensure(self) -> None:
+        if not self.loaded:
+            self._read(None)
+            self.loaded = True
 
     def lookup(self, sku_identifier: str) -> int | None:
         with self.lock:
             if not self.loaded:
-                self._read(None)
-                self.loaded = True
+                self._ensure()
                 return self.ids.get(sku_identifier)
             if sku_identifier in self.ids:
                 return self.ids[sku_identifier]
             self._read(self.max_id or 0)
             return self.ids.get(sku_identifier)
+
+    def get(self, sku_id: int) -> dict | None:
+        with self.lock:
+            self._ensure()
+            if sku_id not in self.records and sku_id > (self.max_id or 0):
+                self._read(self.max_id or 0)
+            return self.records.get(sku_id)
+
+    def put(self, sku: dict) -> None:
+        with self.lock:
+            self._keep(sku)
 
 
 class Carriers:
@@ -268,13 +290,15 @@ class AddressIndex:
     def __init__(self, client: HttpClient) -> None:
         self.client = client
         self.by_client_id: dict[str, dict] | None = None
+        self.by_ids: dict[int, dict] = {}
         self.lock = threading.RLock()
 
     def load(self, force: bool = False) -> dict[str, dict]:
         with self.lock:
             if force or self.by_client_id is None:
-                self.by_client_id = {}
+                self.by_client_id, self.by_ids = {}, {}
                 for address in paged(self.client, f"{API}/Addresses"):
+                    self.by_ids[int(address["id"])] = address
                     if address.get("client_identifier"):
                         self.by_client_id[str(address["client_identifier"])] = address
             return self.by_client_id
@@ -282,10 +306,17 @@ class AddressIndex:
     def find(self, client_identifier: str, force: bool = False) -> dict | None:
         return self.load(force).get(client_identifier)
 
+    def by_id(self, address_id: int) -> dict | None:
+        with self.lock:
+            self.load()
+            return self.by_ids.get(address_id)
+
     def add(self, address: dict) -> None:
         with self.lock:
             if self.by_client_id is not None and address.get("client_identifier"):
                 self.by_client_id[str(address["client_identifier"])] = address
+            if address.get("id") is not None:
+                self.by_ids[int(address["id"])] = address
 
 
 def window(moment: datetime, margin: timedelta) -> tuple[datetime, datetime]:
