@@ -78,13 +78,22 @@ class RejectedRecords:
                 for lines in pending.values():
                     out.write("".join(line + "\n" for line in lines))
         elif self.storage == "S3":
-            client = self._client()
-            self.parts += 1
-            for obj, lines in pending.items():
-                key = "/".join(p for p in (self.prefix, obj, f"{self.started}-{self.run_id}-{self.parts:05d}.jsonl") if p)
-                client.put_object(Bucket=self.config["s3_bucket_name"], Key=key, Body="".join(l + "\n" for l in lines).encode(),
-                                   ContentType="application/x-ndjson")
+            try:
+                self._put_s3(pending)
+            except Exception as err:  # noqa: BLE001 - botocore's many errors: one clear sentence
+                raise ConfigError(
+                    f"Could not store rejected records in {self.where} ({type(err).__name__}: {err}). "
+                    "Check rejected_records (bucket, region, endpoint, access keys)."
+                ) from None
         self.stored += sum(len(lines) for lines in pending.values())
+
+    def _put_s3(self, pending: dict[str, list[str]]) -> None:
+        client = self._client()
+        self.parts += 1
+        for obj, lines in pending.items():
+            key = "/".join(p for p in (self.prefix, obj, f"{self.started}-{self.run_id}-{self.parts:05d}.jsonl") if p)
+            client.put_object(Bucket=self.config["s3_bucket_name"], Key=key, Body="".join(line + "\n" for line in lines).encode(),
+                              ContentType="application/x-ndjson")
 
     def _client(self):
         if self._s3 is None:
