@@ -7,13 +7,19 @@ the answer is the protocol's own pydantic model (`airbyte_protocol.models`).
 
 from __future__ import annotations
 
-from airbyte_protocol.models import AirbyteMessage, DestinationCatalog, DestinationOperation, DestinationSyncMode, Type
+from typing import TYPE_CHECKING
 
 from .streams import STREAMS
 from .writer import load_schemas
 
+if TYPE_CHECKING:
+    from airbyte_protocol.models import AirbyteMessage, DestinationCatalog
+
 
 def destination_catalog() -> DestinationCatalog:
+    # imported here: the pydantic protocol models cost 0.4 s of start-up that spec/check/write do not need
+    from airbyte_protocol.models import DestinationCatalog, DestinationOperation, DestinationSyncMode
+
     schemas = load_schemas()
     operations = [
         DestinationOperation(
@@ -29,7 +35,7 @@ def destination_catalog() -> DestinationCatalog:
 
 
 def destination_catalog_message() -> AirbyteMessage:
+    from airbyte_protocol.models import AirbyteMessage, Type
+
     return AirbyteMessage(type=Type.DESTINATION_CATALOG, destination_catalog=destination_catalog())
 
-
-__all__ = ["DestinationCatalog", "destination_catalog", "destination_catalog_message"]

@@ -25,7 +25,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from connector_common.http_client import ApiError, ConfigError, TransientError
 
-from .catalog import DestinationCatalog, destination_catalog, destination_catalog_message
+from .catalog import destination_catalog, destination_catalog_message
 from .writer import STREAMS, YodifyWriter, build_client
 from .yodify_api import API
 
@@ -94,7 +94,7 @@ class DestinationYodify(Destination):
                 print(message.model_dump_json(exclude_none=True))
             sys.stdout.flush()
 
-    def discover(self) -> DestinationCatalog:
+    def discover(self) -> "DestinationCatalog":  # noqa: F821 - airbyte_protocol.models, imported on use
         """The objects this destination writes, how, and by which matching keys (data activation)."""
         return destination_catalog()
 
