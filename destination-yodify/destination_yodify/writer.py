@@ -544,8 +544,12 @@ class YodifyWriter:
 
     def _update_shipment(self, order_id: int, shipment: dict, wanted: dict) -> str:
         current = dict(shipment)
-        if isinstance(current.get("carrier"), str) and isinstance(wanted.get("carrier"), str) and current["carrier"].lower() == wanted["carrier"].lower():
-            wanted = {**wanted, "carrier": None}
+        held, sent = current.get("carrier"), wanted.get("carrier")
+        if isinstance(held, str) and isinstance(sent, str):
+            # Yodify may hold the carrier's name where we send its slug: the same carrier is no change
+            same_carrier = held.lower() == sent.lower() or (self.carriers.match(held) or {}).get("id", object()) == (self.carriers.match(sent) or {}).get("id")
+            if same_carrier:
+                wanted = {**wanted, "carrier": None}
         diff = changes(wanted, current)
         if not diff:
             return "existing"
