@@ -287,9 +287,29 @@ class YodifyWriter:
         self.logger.warning(f"Rejected record{where}. {text}")
 
     # -- writing once -----------------------------------------------------------------------------
-    def _write_once(self, send: Callable[[], Any], look: Callable[[Any], Any]) -> Any:
+    def _create_once(self, stream: str, send: Callable[[], Any], look: Callable[[Any], Any], held: Callable[[Any], int]) -> dict:
+        """`_write_once` for a create. When it was re-sent after a timed-out attempt, that attempt may
+        still commit later than any wait: count what Yodify holds with the key (`held(since)`) after
+        one more grace, so the summary and a warning tell the truth."""
+        first = now_utc()
+        resent_after_timeout: list[bool] = []
+        created = self._write_once(send, look, resent_after_timeout)
+        if resent_after_timeout:
+            self.sleep(self.grace)
+            count = held(first)
+            if count > 1:
+                self.logger.warning(
+                    f"Yodify holds {count} {stream} with this key: a timed-out create committed after the destination "
+                    "had re-sent it. Remove the extra one in Yodify, and raise ambiguity_grace_seconds for this server."
+                )
+                for _ in range(count - 1):
+                    self.summary.add(stream, "created")
+        return created
+
+    def _write_once(self, send: Callable[[], Any], look: Callable[[Any], Any], resent_after_timeout: list[bool] | None = None) -> Any:
         """Send a write; after an ambiguous failure, `look(started)` for its effect and re-send only
-        while it is absent. Re-sends back off as the HTTP client's retries do."""
+        while it is absent. Re-sends back off as the HTTP client's retries do. A re-send after a
+        timed-out attempt (which may still commit) is noted in `resent_after_timeout`."""
         attempts = self.client.max_retries + 1
         for attempt in range(1, attempts + 1):
             if attempt > 1:
@@ -303,11 +323,15 @@ class YodifyWriter:
                     # a timed-out or cut-off request may still be running on the server: give it time to finish
                     self.logger.info(f"{exc}; waiting {self.grace:.1f}s before checking whether it was committed")
                     self.sleep(self.grace)
+                    timed_out = True
                 else:
                     self.logger.info(f"{exc}; checking whether it was committed before trying again")
+                    timed_out = False
                 found = look(started)
                 if found is not None:
                     return found
+                if timed_out and resent_after_timeout is not None:
+                    resent_after_timeout.append(True)
         raise TransientError(f"a write kept failing after {attempts} attempts, and Yodify still does not hold it")
 
     def _put_once(self, path: str, body: dict, reread: str, landed: Callable[[dict], bool]) -> dict:
@@ -359,9 +383,11 @@ class YodifyWriter:
             raise BadRecord("the order does not exist yet and has no items; a new order needs at least one item")
         body = {**_pick(record, STREAMS["orders"].fields), "items": self._lines(record["items"])}
         body.pop("cancel_message", None)
-        created = self._write_once(
+        created = self._create_once(
+            "orders",
             lambda: self.client.request("POST", f"{API}/Orders", json=body, idempotent=False),
             lambda started: self._find_order_after(started, record, number, client_id),
+            lambda since: self._orders_held(since, record, number, client_id),
         )
         created = {**created, "order_number": created.get("order_number") or number, "client_identifier": created.get("client_identifier") or client_id}
         self.orders.add(created)
@@ -374,6 +400,13 @@ class YodifyWriter:
         self.orders.ensure(started - AMBIGUITY_MARGIN, now_utc() + AMBIGUITY_MARGIN, force=True)
         self._order_windows(record.get("ordered_date"), force=True)
         return self.orders.find(number, client_id)
+
+    def _orders_held(self, since: datetime, record: dict, number: str | None, client_id: str | None) -> int:
+        windows = [(since - AMBIGUITY_MARGIN, now_utc() + AMBIGUITY_MARGIN)]
+        moment = moment_of(record.get("ordered_date"))
+        if moment is not None:
+            windows.append(window(moment, ORDER_DATE_MARGIN))
+        return self.orders.count(windows, number, client_id)
 
     def _full_order(self, order: dict) -> dict:
         """The order with its items: lists may leave nested objects out unless expanded."""
@@ -535,9 +568,11 @@ class YodifyWriter:
         body["send_email"] = record["send_email"] if record.get("send_email") is not None else self.send_email_default
         if record.get("items"):
             body["items"] = self._shipment_items(order, record["items"])
-        created = self._write_once(
+        created = self._create_once(
+            "shipments",
             lambda: self.client.request("POST", f"{API}/orders/{order_id}/shipments", json=body, idempotent=False),
             lambda started: self.shipments.find(order_id, tracking, client_id, force=True),
+            lambda since: self.shipments.count(order_id, tracking, client_id),
         )
         self.shipments.add(order_id, {**created, "tracking_number": created.get("tracking_number") or tracking, "client_identifier": created.get("client_identifier") or client_id})
         return "created"
@@ -621,9 +656,11 @@ class YodifyWriter:
         body = dict(wanted)
         if record.get("is_primary") is not None:
             body["is_primary"] = record["is_primary"]
-        created = self._write_once(
+        created = self._create_once(
+            "addresses",
             lambda: self.client.request("POST", f"{API}/Addresses", json=body, idempotent=False),
             lambda started: self.addresses.find(str(client_id), force=True),
+            lambda since: self.addresses.count(str(client_id)),
         )
         self.addresses.add({**created, "client_identifier": created.get("client_identifier") or client_id})
         return "created"

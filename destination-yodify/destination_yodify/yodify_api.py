@@ -160,6 +160,17 @@ class OrderIndex:
                     self.add(order)
                 self.covered.append((g_start, g_end))
 
+    def count(self, windows: list[tuple[datetime, datetime]], order_number: str | None, client_identifier: str | None) -> int:
+        """How many orders created in `windows` carry the key (more than one: a duplicate)."""
+        ids = set()
+        for start, end in windows:
+            for order in keyset(self.client, f"{API}/Orders", {"CreatedOnMin": iso(start), "CreatedOnMax": iso(end)}):
+                if (order_number and order.get("order_number") == order_number) or (
+                    not order_number and client_identifier and order.get("client_identifier") == client_identifier
+                ):
+                    ids.add(order.get("id"))
+        return len(ids)
+
     def ensure_everything(self) -> None:
         """Index every order (no created-date filter): the fallback when a record names no date."""
         with self.lock:
@@ -205,6 +216,14 @@ class ShipmentIndex:
         if client_identifier and "c:" + client_identifier in index:
             return index["c:" + client_identifier]
         return None
+
+    def count(self, order_id: int, tracking_number: str | None, client_identifier: str | None) -> int:
+        """How many of the order's shipments carry the key (more than one: a duplicate)."""
+        return sum(
+            1 for s in keyset(self.client, f"{API}/orders/{order_id}/shipments")
+            if (tracking_number and s.get("tracking_number") == tracking_number)
+            or (not tracking_number and client_identifier and s.get("client_identifier") == client_identifier)
+        )
 
     def add(self, order_id: int, shipment: dict) -> None:
         with self.lock:
@@ -305,6 +324,9 @@ class AddressIndex:
 
     def find(self, client_identifier: str, force: bool = False) -> dict | None:
         return self.load(force).get(client_identifier)
+
+    def count(self, client_identifier: str) -> int:
+        return sum(1 for a in paged(self.client, f"{API}/Addresses") if a.get("client_identifier") == client_identifier)
 
     def by_id(self, address_id: int) -> dict | None:
         with self.lock:

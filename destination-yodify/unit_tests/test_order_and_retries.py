@@ -73,3 +73,17 @@ def test_write_accepts_debug_as_the_sources_do(sandbox):
     assert result.returncode == 0, result.stderr[-2000:]
     assert [m for m in protocol_messages(result.stdout) if m["type"] == "STATE"]
     assert sandbox.api.store.skus[sku["id"]]["list_price"] == 9.5
+
+
+def test_a_commit_later_than_every_wait_is_counted_and_reported_not_hidden(caplog):
+    with running_sandbox("yodify") as server:
+        # commits 1.2 s after arrival: later than the 0.6 s look-up, so the create is re-sent once
+        server.api.commit_delay_seconds = 1.2
+        raw = [record("orders", order_records(server, 1, prefix="LT", dated=False)[0]), state("orders", 1)]
+        with caplog.at_level(logging.INFO, logger="airbyte"):
+            write(make_config(server, request_timeout_seconds=0.3), raw, ["orders"])
+        time.sleep(1.3)
+        held = len([o for o in server.api.store.orders.values() if o["order_number"] == "LT-00000"])
+        assert held == 2  # what this server's delay makes unavoidable without an idempotency key
+        assert f"orders: written {held} (created {held}" in summary_line(caplog)
+        assert any("Yodify holds 2 orders with this key" in r.getMessage() for r in caplog.records)
