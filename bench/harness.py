@@ -51,7 +51,7 @@ CDK_DEFAULT_CONCURRENCY = 2  # ConcurrentDeclarativeSource._LOWEST_SAFE_CONCURRE
 class Mode:
     largest_scale: dict[str, int]  # sandbox scale of the records/s read
     repeats: int  # medians of this many records/s pairs
-    sync_scale: int
+    sync_scale: dict[str, int]  # sandbox scale of the full syncs at latency
     sync_latency_ms: int
     rss_scales: tuple[int, int]
     skus: int
@@ -61,28 +61,55 @@ class Mode:
 
 # the largest stream of each source; scales give a read of 5 s or more at full size
 LARGEST = {"netxl": "products", "rec-plus": "order_lines", "yodify": "order_items", "m3-wholesale": "products", "vidaxl": "order_products"}
-FULL = Mode({"netxl": 300, "rec-plus": 100, "yodify": 20, "m3-wholesale": 10, "vidaxl": 10}, 3, 1, 50, (1, 20), 400, 150, 50)
-FAST = Mode({s: 1 for s in LARGEST}, 1, 1, 0, (1, 2), 12, 4, 0)
+FULL = Mode({"netxl": 100, "rec-plus": 50, "yodify": 10, "m3-wholesale": 5, "vidaxl": 5}, 3,
+            {"netxl": 20, "rec-plus": 50, "yodify": 5, "m3-wholesale": 2, "vidaxl": 5}, 50, (1, 20), 400, 150, 50)
+FAST = Mode({s: 1 for s in LARGEST}, 1, {s: 1 for s in LARGEST}, 0, (1, 2), 12, 4, 0)
 
 
 # -- running a connector ----------------------------------------------------------------------------
+# The child is started from this tiny interpreter, not from the harness: Linux carries a parent's
+# RSS over fork and exec into the child's peak (ru_maxrss), so a child of the harness (which has
+# imported much and read results) would report at least the harness's size.
+MEASURE = (
+    "import json, os, sys, time\n"
+    "started = time.monotonic(); pid = os.fork()\n"
+    "if pid == 0: os.execv(sys.argv[2], sys.argv[2:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "open(sys.argv[1], 'w').write(json.dumps({'seconds': round(time.monotonic() - started, 2), "
+    "'cpu_s': round(usage.ru_utime + usage.ru_stime, 2), 'peak_rss_mib': round(usage.ru_maxrss / 1024, 1)}))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run_process(args: list[str], stdin: str | None, out: Path) -> dict:
     """Wall time, CPU and peak RSS of one process, stdout to `out`."""
+    usage_file = out.with_suffix(".usage.json")
     with out.open("w") as stdout, tempfile.TemporaryFile() as stderr:
-        started = time.monotonic()
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE if stdin is not None else None, stdout=stdout, stderr=stderr, text=True)
+        proc = subprocess.Popen([sys.executable, "-S", "-c", MEASURE, str(usage_file), *args],
+                                stdin=subprocess.PIPE if stdin is not None else None, stdout=stdout, stderr=stderr, text=True)
         if stdin is not None:
             assert proc.stdin
             proc.stdin.write(stdin)
             proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.monotonic() - started
+        code = proc.wait()
         stderr.seek(0)
         err = stderr.read().decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(args[:2])} exited {code}:\n{out.read_text()[-3000:]}\n{err[-3000:]}")
-    return {"seconds": round(elapsed, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+    return json.loads(usage_file.read_text())
+
+
+def messages_of(out: Path, keep_records: bool = False) -> tuple[list[dict], dict[str, int]]:
+    """The messages of a connector's stdout but its records, which are only counted (the harness stays small)."""
+    kept, counts = [], {}
+    with out.open() as lines:
+        for line in lines:
+            if line.startswith('{"type":"RECORD"'):
+                stream = json.loads(line)["record"]["stream"]
+                counts[stream] = counts.get(stream, 0) + 1
+            elif line.startswith("{"):
+                kept.append(json.loads(line))
+    return kept, counts
 
 
 def connector(script: str, command: str, config: dict, catalog: dict | None = None, stdin: str | None = None) -> tuple[dict, list[dict]]:
@@ -94,7 +121,8 @@ def connector(script: str, command: str, config: dict, catalog: dict | None = No
             args += ["--catalog", f"{tmp}/catalog.json"]
         out = Path(tmp, "out.jsonl")
         usage = run_process(args, stdin, out)
-        messages = [json.loads(line) for line in out.open() if line.startswith("{")]
+        messages, counts = messages_of(out)
+    usage["records_by_stream"] = counts
     errors = [m for m in messages if m["type"] == "TRACE" and m["trace"].get("type") == "ERROR"]
     if errors:
         raise SystemExit(f"{script} {command}: {errors[0]['trace']['error'].get('message')}")
@@ -109,14 +137,6 @@ def discover(script: str, config: dict) -> list[dict]:
     if script not in _CATALOGS:
         _CATALOGS[script] = connector(script, "discover", config)[1]
     return _CATALOGS[script]
-
-
-def record_counts(messages: list[dict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for m in messages:
-        if m["type"] == "RECORD":
-            counts[m["record"]["stream"]] = counts.get(m["record"]["stream"], 0) + 1
-    return counts
 
 
 def catalog_of(messages: list[dict], streams: set[str] | None = None) -> dict:
@@ -164,7 +184,7 @@ def records_per_second(source: str, mode: Mode, log: list[str]) -> dict:
         root = root_of(url)
         for _ in range(mode.repeats):
             (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", config, catalog))
-            records = record_counts(messages).get(stream, 0)
+            records = usage.pop("records_by_stream").get(stream, 0)
             plan = Path(tmp, "plan.json")
             plan.write_text(json.dumps({"supplier": source, "stream": stream, "config": config, "root": root,
                                         "requests": [{"method": r["method"], "path": r["path"], "query": r["query"]} for r in logged]}))
@@ -186,9 +206,9 @@ def records_per_second(source: str, mode: Mode, log: list[str]) -> dict:
 def full_sync(source: str, mode: Mode, log: list[str]) -> dict:
     entry = next(s for s in SOURCES.values() if s.sandbox == source)
     default, keys = concurrency_keys(source)
-    out: dict[str, Any] = {"latency_ms": mode.sync_latency_ms, "scale": mode.sync_scale, "default_concurrency": default,
+    out: dict[str, Any] = {"latency_ms": mode.sync_latency_ms, "scale": mode.sync_scale[source], "default_concurrency": default,
                            "concurrency_config_keys": keys, "num_workers_read": "num_workers" in keys}
-    with sandbox_process(source, scale=mode.sync_scale, latency_ms=mode.sync_latency_ms) as url:
+    with sandbox_process(source, scale=mode.sync_scale[source], latency_ms=mode.sync_latency_ms) as url:
         config = entry.config(url)
         discovered = discover(entry.script, config)
         catalog = catalog_of(discovered)
@@ -197,7 +217,7 @@ def full_sync(source: str, mode: Mode, log: list[str]) -> dict:
             (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", {**config, **overrides}, catalog))
             level = default if concurrency is None else (1 if keys else default)
             bound = len(logged) * mode.sync_latency_ms / 1000 / level
-            out[label] = {**usage, "concurrency": level, "requests": len(logged), "records": sum(record_counts(messages).values()),
+            out[label] = {**usage, "concurrency": level, "requests": len(logged), "records": sum(usage["records_by_stream"].values()),
                           "latency_bound_s": round(bound, 2), "vs_bound": round(usage["seconds"] / bound, 2) if bound else None}
             log.append(f"{source} full sync at {label} concurrency ({level}): {usage['seconds']} s, {len(logged)} requests, bound {bound:.1f} s")
     out["speedup"] = round(out["one"]["seconds"] / out["default"]["seconds"], 2)
@@ -212,7 +232,7 @@ def peak_memory(source: str, mode: Mode, log: list[str]) -> dict:
             config = entry.config(url)
             discovered = discover(entry.script, config)
             usage, messages = connector(entry.script, "read", config, catalog_of(discovered))
-            out[f"{scale}x"] = {**usage, "records": sum(record_counts(messages).values())}
+            out[f"{scale}x"] = {**usage, "records": sum(usage["records_by_stream"].values())}
             log.append(f"{source} full sync at {scale}x: {usage['peak_rss_mib']} MiB peak, {usage['seconds']} s")
     low, high = (out[f"{s}x"]["peak_rss_mib"] for s in mode.rss_scales)
     out["ratio"] = round(high / low, 2)
