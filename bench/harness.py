@@ -114,7 +114,7 @@ def messages_of(out: Path, keep_records: bool = False) -> tuple[list[dict], dict
 
 def connector(script: str, command: str, config: dict, catalog: dict | None = None, stdin: str | None = None) -> tuple[dict, list[dict]]:
     with tempfile.TemporaryDirectory() as tmp:
-        args = [str(BIN / script), command, "--config", f"{tmp}/config.json"]
+        args = [str(BIN / script), command] + ([] if command == "spec" else ["--config", f"{tmp}/config.json"])
         Path(tmp, "config.json").write_text(json.dumps(config))
         if catalog is not None:
             Path(tmp, "catalog.json").write_text(json.dumps(catalog))
@@ -183,6 +183,7 @@ def records_per_second(source: str, mode: Mode, log: list[str]) -> dict:
         catalog = {"streams": [{"stream": {"name": stream, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
                                 "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
         root = root_of(url)
+        start_up = [connector(entry.script, "spec", config)[0]["cpu_s"] for _ in range(mode.repeats)]
         for _ in range(mode.repeats):
             (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", config, catalog))
             records = usage.pop("records_by_stream").get(stream, 0)
@@ -194,6 +195,10 @@ def records_per_second(source: str, mode: Mode, log: list[str]) -> dict:
             base_records = sum(1 for _ in out.open())
             pairs.append({"connector": {**usage, "records": records}, "plain_loop": {**base, "records": base_records}, "requests": len(logged)})
             log.append(f"{source} {stream}: connector {records} in {usage['seconds']} s, plain loop {base_records} in {base['seconds']} s")
+    return summarize_read(stream, scale, pairs, statistics.median(start_up))
+
+
+def summarize_read(stream: str, scale: int, pairs: list[dict], start_up_cpu_s: float) -> dict:
     med = lambda side, key: statistics.median(p[side][key] for p in pairs)  # noqa: E731
     c_rate = pairs[0]["connector"]["records"] / med("connector", "seconds")
     p_rate = pairs[0]["plain_loop"]["records"] / med("plain_loop", "seconds")
@@ -201,7 +206,12 @@ def records_per_second(source: str, mode: Mode, log: list[str]) -> dict:
             "plain_loop_records": pairs[0]["plain_loop"]["records"], "connector_seconds": med("connector", "seconds"),
             "connector_cpu_s": med("connector", "cpu_s"), "plain_loop_seconds": med("plain_loop", "seconds"),
             "connector_records_per_s": round(c_rate), "plain_loop_records_per_s": round(p_rate),
-            "ratio": round(c_rate / p_rate, 2), "runs": pairs}
+            "ratio": round(c_rate / p_rate, 2), "plain_loop_cpu_s": med("plain_loop", "cpu_s"),
+            # CPU is what a shared machine does not distort: the plain loop's CPU over the connector's
+            "cpu_ratio": round(med("plain_loop", "cpu_s") / med("connector", "cpu_s"), 2),
+            "start_up_cpu_s": start_up_cpu_s,  # a `spec` of the same console script
+            "cpu_ratio_without_start_up": round(med("plain_loop", "cpu_s") / max(0.01, med("connector", "cpu_s") - start_up_cpu_s), 2),
+            "runs": pairs}
 
 
 def full_sync(source: str, mode: Mode, log: list[str]) -> dict:
@@ -307,38 +317,39 @@ def table(results: dict) -> str:
     rows = [f"## `make bench` ({results['finished'][:16]} UTC, {results['machine']}{', fast mode' if results['fast'] else ''})", ""]
     rows += ["Records/s of the largest stream at 0 ms latency, console script vs a plain `requests` loop over the same requests "
              f"(`bench/plain_loop.py`, same run; medians of {results['repeats']}; start-up included):", "",
-             "| source | stream | scale | requests | records | connector s | CPU s | rec/s | plain loop s | plain rec/s | ratio |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| source | stream | scale | requests | records | connector s | rec/s | plain loop s | plain rec/s | ratio | connector CPU s (start-up) | plain CPU s | CPU ratio | CPU ratio w/o start-up |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for source, r in results["sources"].items():
         if "read" in r:
             x = r["read"]
             rows.append(f"| {source} | `{x['stream']}` | {x['scale']} | {x['requests']} | {x['records']:,} | {x['connector_seconds']} | "
-                        f"{x['connector_cpu_s']} | {x['connector_records_per_s']:,} | {x['plain_loop_seconds']} | {x['plain_loop_records_per_s']:,} | {x['ratio']} |")
+                        f"{x['connector_records_per_s']:,} | {x['plain_loop_seconds']} | {x['plain_loop_records_per_s']:,} | {x['ratio']} | "
+                        f"{x['connector_cpu_s']} ({x['start_up_cpu_s']}) | {x['plain_loop_cpu_s']} | {x['cpu_ratio']} | {x['cpu_ratio_without_start_up']} |")
     rows += ["", "Full sync of all streams (wall s), at the default concurrency and at 1; bound = requests x latency / concurrency:", "",
-             "| source | latency | default c | requests | seconds | bound | vs bound | c=1 seconds | c=1 bound | speedup | c=1 set by |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| source | latency | scale | records | default c | requests | seconds | CPU s | bound | vs bound | c=1 seconds | c=1 bound | speedup | c=1 set by |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for source, r in results["sources"].items():
         if "full_sync" in r:
             x = r["full_sync"]
             d, one = x["default"], x["one"]
             keys = ", ".join(f"`{k}`" for k in x["concurrency_config_keys"]) or "nothing (fixed level: `num_workers` has no effect)"
-            rows.append(f"| {source} | {x['latency_ms']} ms | {d['concurrency']} | {d['requests']} | {d['seconds']} | {d['latency_bound_s']} | "
+            rows.append(f"| {source} | {x['latency_ms']} ms | {x['scale']} | {d['records']:,} | {d['concurrency']} | {d['requests']} | {d['seconds']} | {d['cpu_s']} | {d['latency_bound_s']} | "
                         f"{d['vs_bound']} | {one['seconds']} | {one['latency_bound_s']} | {x['speedup']}x | {keys} |")
     rows += ["", "Peak RSS (MiB) of a full sync at 0 ms, 1x and 20x data:", "",
-             "| source | 1x records | 1x MiB | big records | big MiB | ratio |", "|---|---:|---:|---:|---:|---:|"]
+             "| source | 1x records | 1x MiB | big records | big MiB | ratio | big CPU s |", "|---|---:|---:|---:|---:|---:|---:|"]
     for source, r in results["sources"].items():
         if "memory" in r:
             x = r["memory"]
             lo, hi = list(x.values())[:2]
-            rows.append(f"| {source} | {lo['records']:,} | {lo['peak_rss_mib']} | {hi['records']:,} | {hi['peak_rss_mib']} | {x['ratio']} |")
+            rows.append(f"| {source} | {lo['records']:,} | {lo['peak_rss_mib']} | {hi['records']:,} | {hi['peak_rss_mib']} | {x['ratio']} | {hi['cpu_s']} |")
     if "destination" in results:
         d = results["destination"]
         rows += ["", f"destination-yodify at {d['latency_ms']} ms (`max_concurrency`, and `num_workers` once unified):", "",
-                 "| writes | records | default c | seconds | c=1 seconds | speedup | written (default, 1) |", "|---|---:|---:|---:|---:|---:|---|"]
+                 "| writes | records | default c | seconds | requests | c=1 seconds | c=1 requests | speedup | written (default, 1) |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
         for kind in ("sku_writes", "order_writes"):
             x = d[kind]
-            rows.append(f"| {kind.replace('_', ' ')} | {x['default']['records']} | {x['default']['concurrency']} | {x['default']['seconds']} | "
-                        f"{x['one']['seconds']} | {x['speedup']}x | {x['default']['written']}, {x['one']['written']} |")
+            rows.append(f"| {kind.replace('_', ' ')} | {x['default']['records']} | {x['default']['concurrency']} | {x['default']['seconds']} | {x['default']['requests']} | "
+                        f"{x['one']['seconds']} | {x['one']['requests']} | {x['speedup']}x | {x['default']['written']}, {x['one']['written']} |")
     return "\n".join(rows)
 
 
@@ -361,7 +372,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench", help="folder for results.json and RESULTS.md")
     parser.add_argument("--only", default="", help="comma-separated sources and/or 'destination'")
     parser.add_argument("--parts", default="read,full_sync,memory", help="which per-source parts to run")
+    parser.add_argument("--render", type=Path, help="only write the table of this results.json into --out/RESULTS.md")
     args = parser.parse_args()
+    if args.render:
+        results = json.loads(args.render.read_text())
+        write_results(results, args.out)
+        print(table(results))
+        return
     mode = FAST if args.fast else FULL
     only = set(filter(None, args.only.split(",")))
     parts = set(args.parts.split(","))
