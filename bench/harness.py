@@ -14,9 +14,10 @@ platform. Per source:
 
 For destination-yodify: SKU inventory writes and order writes at 50 ms, default concurrency and 1.
 
-    .venv/bin/python bench/harness.py                 # full mode (~20 min on 2 idle cores)
+    .venv/bin/python bench/harness.py                 # full mode (29 min on 2 shared cores)
     .venv/bin/python bench/harness.py --fast --out /tmp/b   # tiny sizes, for tests/test_bench_scripts.py
     .venv/bin/python bench/harness.py --only netxl,destination
+    .venv/bin/python bench/harness.py --render bench/results.json   # re-write the RESULTS.md table only
 """
 
 from __future__ import annotations
