@@ -8,11 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_bench(script: str, *args: str) -> list[dict]:
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
@@ -27,3 +29,29 @@ def test_destination_yodify_inventory_commits_every_update():
     rows = run_bench("destination_yodify_inventory.py", "--records", "60", "--latency-ms", "0", "--concurrency", "4")
     assert rows[0]["records"] == 60 and rows[0]["all_committed"] is True
     assert rows[1]["writes"] == {"sku_inventory": 60}
+
+
+
+@pytest.mark.parametrize("source", ["netxl", "rec-plus", "yodify", "m3-wholesale", "vidaxl"])
+def test_harness_reads_what_its_plain_loop_reads(tmp_path, source):
+    """`make bench` at a tiny size: the largest stream's records/s next to the plain loop over the same requests."""
+    run_bench("harness.py", "--fast", "--out", str(tmp_path), "--only", source, "--parts", "read")
+    read = json.loads((tmp_path / "results.json").read_text())["sources"][source]["read"]
+    assert read["records"] > 0 and read["records"] == read["plain_loop_records"], read
+    assert read["requests"] >= 1 and read["connector_records_per_s"] > 0 and read["ratio"] > 0
+
+
+@pytest.mark.timeout(900)
+def test_harness_full_sync_memory_and_destination(tmp_path):
+    (tmp_path / "RESULTS.md").write_text("# Benchmark results\n\n## history\nkept\n")
+    run_bench("harness.py", "--fast", "--out", str(tmp_path), "--only", "m3-wholesale,destination", "--parts", "full_sync,memory")
+    results = json.loads((tmp_path / "results.json").read_text())
+    m3 = results["sources"]["m3-wholesale"]
+    assert m3["full_sync"]["default"]["requests"] == m3["full_sync"]["one"]["requests"] > 200
+    assert m3["full_sync"]["one"]["concurrency"] == 1 and m3["full_sync"]["default"]["concurrency"] == 10
+    assert m3["memory"]["2x"]["records"] > m3["memory"]["1x"]["records"] > 0
+    for kind in ("sku_writes", "order_writes"):
+        writes = results["destination"][kind]
+        assert writes["default"]["written"] == writes["one"]["written"] == writes["default"]["records"] > 0, writes
+    text = (tmp_path / "RESULTS.md").read_text()
+    assert text.count("bench:start") == 1 and text.index("m3-wholesale") < text.index("## history") and text.endswith("kept\n")
