@@ -82,3 +82,14 @@ def test_embedded_objects_needs_a_source():
 def test_key_values_in_either_list_type(body):
     records = list(KeyValueExtractor(parameters={}, key_field="sku", value_field="stock").extract_records(json_response(body)))
     assert records == [{"sku": "A1", "stock": 1}, {"sku": "B2", "stock": 0}]
+
+
+def test_embedded_list_items_are_numbered_by_their_place_in_the_list():
+    # M3 Wholesale: order lines have no id and one SKU may be on two lines; the place in the list tells them apart
+    extractor = EmbeddedObjectsExtractor(parameters={}, position_field="line_number",
+                                         sources=[{"objects": {"line": ["products"]}, "parent_fields": {"order_id": ["id"]}}])
+    body = [{"id": "ORD1", "products": [{"product_sku": "A1", "quantity": 1}, None, {"product_sku": "A1", "quantity": 2}]},
+            {"id": 8, "products": {"product_sku": "B2"}}]
+    records = list(extractor.extract_records(json_response(body)))
+    assert [(r["order_id"], r["line_number"], r["product_sku"]) for r in records] == [("ORD1", 1, "A1"), ("ORD1", 3, "A1"), (8, 1, "B2")]
+    assert "line" not in records[0]  # no label_field: no label

@@ -2,9 +2,10 @@
 
 - `EnvelopeListExtractor`: a list response whose envelope key the doc leaves open (REC+).
 - `EmbeddedObjectsExtractor`: objects embedded in parent records (an order's delivery address, a
-  company's address) as records of their own, labelled and keyed to their owner. RecordExpander
-  only expands *lists* and copies from one owner shape; these are single objects, several per
-  owner, sometimes from more than one response shape in one stream (REC+, M3 Wholesale).
+  company's address, an order's lines) as records of their own, labelled and keyed to their owner.
+  RecordExpander only expands *lists*, copies from one owner shape and cannot number what it
+  expands; these are single objects, several per owner, sometimes from more than one response
+  shape in one stream, or lines with no id of their own (REC+, M3 Wholesale).
 - `KeyValueExtractor`: `{key: value}` maps, or lists of one-key maps, as `{key_field, value_field}`
   records (M3 Wholesale stock).
 
@@ -71,11 +72,16 @@ class EmbeddedObjectsExtractor(RecordExtractor):
     owner of that source, so one extractor reads several response shapes (a Laravel page of
     companies and a plain list of orders). A null or absent embedded object is skipped; an embedded
     list yields each of its objects. A parent field absent on the owner is written as null.
+
+    `position_field` names a field for each object's 1-based place in its embedded list (a lone
+    object is 1): with the owner's id, a key for lines the API gives no id of their own (M3
+    Wholesale's order lines, where one SKU may be on two lines).
     """
 
     parameters: InitVar[Mapping[str, Any]]
     sources: List[Mapping[str, Any]] = field(default_factory=list)
     label_field: Optional[str] = None
+    position_field: Optional[str] = None
     config: Optional[Config] = None
     decoder: Optional[Decoder] = None
 
@@ -104,12 +110,14 @@ class EmbeddedObjectsExtractor(RecordExtractor):
         if parent_fields and next(iter(copied.values())) is MISSING:
             return
         for label, where in (source.get("objects") or {}).items():
-            for embedded in as_list(get_path(owner, where)):
+            for position, embedded in enumerate(as_list(get_path(owner, where)), start=1):
                 if not isinstance(embedded, Mapping):
                     continue
                 record = dict(embedded)
                 if self.label_field:
                     record[self.label_field] = label
+                if self.position_field:
+                    record[self.position_field] = position
                 record.update(source.get("constants") or {})
                 record.update({name: (None if value is MISSING else value) for name, value in copied.items()})
                 yield record
