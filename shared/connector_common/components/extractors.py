@@ -33,12 +33,14 @@ class EnvelopeListExtractor(RecordExtractor):
     REC+ documents `{"href", "products": [...], "count", "paging"}` for products but not the key of
     every other collection (`delivery-methods` or `delivery_methods`?). The records are the first
     of `field_names` present in the body, else the body's only top-level array (see
-    `bodies.envelope_records`).
+    `bodies.envelope_records`). With `record_key`, a body that is one record (REC+ `/orders/{id}`
+    answers the bare order, which has lists of its own) is that record.
     """
 
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     field_names: List[str] = field(default_factory=list)
+    record_key: Optional[str] = None
     decoder: Optional[Decoder] = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
@@ -46,7 +48,7 @@ class EnvelopeListExtractor(RecordExtractor):
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
         for body in decoded_bodies(response, self.decoder):
-            yield from envelope_records(body, self._names)
+            yield from envelope_records(body, self._names, self.record_key)
 
 
 @dataclass
@@ -64,7 +66,8 @@ class EmbeddedObjectsExtractor(RecordExtractor):
               objects: {company: address}         # label -> path of the embedded object on the owner
               parent_fields: {owner_id: code}     # record field -> path on the owner
               constants: {owner_type: company}
-            - envelope_keys: [orders]             # or: an envelope's list (bodies.envelope_records)
+            - envelope_keys: [orders]             # or: an envelope's list (bodies.envelope_records),
+              record_key: id                      # or a bare record with this field
               objects: {shipping: shippingAddress, billing: user.billing_address}
               parent_fields: {owner_id: id}
 
@@ -96,7 +99,7 @@ class EmbeddedObjectsExtractor(RecordExtractor):
     def extract_from_body(self, body: Any) -> Iterator[dict[str, Any]]:
         for source in self.sources:
             if "envelope_keys" in source:
-                owners = envelope_records(body, [str(k) for k in source["envelope_keys"] or []])
+                owners = envelope_records(body, [str(k) for k in source["envelope_keys"] or []], source.get("record_key"))
             else:
                 path = list(source.get("field_path") or [])
                 owners = as_list(get_path(body, path) if path else body)
