@@ -118,3 +118,13 @@ def test_final_statuses_may_come_from_the_config():
     assert r.final_statuses == ["Closed", "Refunded"]
     OpenRecordsState(declarative_stream=SimpleNamespace(name="orders"), config={}).should_migrate({})
     assert OpenRecordsRouter(config={}, parameters={"status_field": "s", "final_statuses": template}, stream_name="orders").final_statuses == ["Completed"]
+
+
+def test_state_without_a_set_is_kept_or_restarted_as_asked():
+    old = {"start_date": "2024-01-01T00:00:00"}
+    keep = OpenRecordsState(declarative_stream=SimpleNamespace(name="orders"), config={})
+    assert not keep.should_migrate(old)
+    restart = OpenRecordsState(declarative_stream=SimpleNamespace(name="orders"), config={}, restart_without_open_set=True)
+    assert restart.should_migrate(old) and restart.migrate(old) == {}
+    assert not restart.should_migrate({"state": old, "parent_state": {"open_records": {"ids": []}}})
+    assert not restart.should_migrate({})  # a first sync reads from the start anyway

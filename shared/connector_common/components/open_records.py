@@ -25,7 +25,9 @@ owner, is emitted once per sync.
 
 State, next to the unchanged datetime cursor keys:
 ``"parent_state": {"open_records": {"ids": [...], "batches_read_in_full": true}}``. State without
-it (written before these components) starts an empty set.
+it (written before these components) starts an empty set; with ``restart_without_open_set`` (an API
+with no filter that finds old open records, REC+) the cursor is dropped too, so that one sync reads
+from the start date again and collects them.
 
 The stream's DatetimeBasedCursor needs ``global_substream_cursor: true`` (else the CDK keeps one
 cursor per id partition in the state), and no ``step``: the CDK repeats every partition, id
@@ -67,14 +69,15 @@ class OpenRecordsState(StateMigration):
     declarative_stream: Any
     config: Config
     parameters: InitVar[Mapping[str, Any]] = None
+    restart_without_open_set: bool = False
 
     def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
         parent_state = (stream_state or {}).get("parent_state") or {}
         _saved_states()[self.declarative_stream.name] = parent_state.get(STATE_KEY) or {}
-        return False
+        return bool(self.restart_without_open_set and stream_state and STATE_KEY not in parent_state)
 
     def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
-        return stream_state
+        return {}
 
 
 @dataclass
