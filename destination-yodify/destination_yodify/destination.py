@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
-from typing import Any, Iterable, Mapping
+import sys
+from typing import Any, Iterable, List, Mapping
+
+import orjson
 
 from airbyte_cdk.destinations import Destination
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
+    AirbyteMessageSerializer,
     ConfiguredAirbyteCatalog,
     DestinationSyncMode,
     FailureType,
@@ -20,33 +25,79 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from connector_common.http_client import ApiError, ConfigError, TransientError
 
+from .catalog import destination_catalog, destination_catalog_message
 from .writer import STREAMS, YodifyWriter, build_client
 from .yodify_api import API
 
 logger = logging.getLogger("airbyte")
 
-SUPPORTED_MODES = {DestinationSyncMode.append, DestinationSyncMode.append_dedup}
+SUPPORTED_MODES = {DestinationSyncMode.append, DestinationSyncMode.append_dedup, DestinationSyncMode.update}
 
 
-def check_catalog(catalog: ConfiguredAirbyteCatalog) -> set[str]:
-    """The catalog's stream names; refuses unknown streams and modes the API cannot honour."""
-    names = {s.stream.name for s in catalog.streams}
-    unknown = sorted(names - set(STREAMS))
+def check_catalog(catalog: ConfiguredAirbyteCatalog) -> tuple[dict[str, str], dict[str, str]]:
+    """Each configured stream's Yodify object (`destination_object_name`, else the stream's own name)
+    and each object's sync mode; refuses unknown objects and modes the API cannot honour."""
+    objects = {s.stream.name: s.destination_object_name or s.stream.name for s in catalog.streams}
+    unknown = sorted(n for n, obj in objects.items() if obj not in STREAMS)
     if unknown:
         raise ConfigError(
             f"destination-yodify cannot write the stream(s) {', '.join(unknown)}. It writes only "
             f"{', '.join(STREAMS)}: rename the source's stream (or map it) to one of those, or deselect it."
         )
+    modes = {}
     for configured in catalog.streams:
         if configured.destination_sync_mode not in SUPPORTED_MODES:
             raise ConfigError(
                 f"Stream {configured.stream.name}: destination sync mode {configured.destination_sync_mode.value} is not supported; "
-                "Yodify data is never deleted by this destination, so use append or append_dedup."
+                "Yodify data is never deleted by this destination, so use append_dedup (upsert), append or update."
             )
-    return names
+        modes[objects[configured.stream.name]] = configured.destination_sync_mode.value
+    return objects, modes
 
 
 class DestinationYodify(Destination):
+    VALID_CMDS = {"spec", "check", "discover", "write"}
+
+    def parse_args(self, args: List[str]) -> argparse.Namespace:
+        """The CDK's commands plus `discover --config` (data activation) and `--debug` on every command."""
+        main_parser = argparse.ArgumentParser()
+        subparsers = main_parser.add_subparsers(title="commands", dest="command")
+        for name, needs in (("spec", ()), ("check", ("config",)), ("discover", ("config",)), ("write", ("config", "catalog"))):
+            sub = subparsers.add_parser(name)
+            sub.add_argument("--debug", action="store_true", help="enables detailed debug logs")
+            for arg in needs:
+                sub.add_argument(f"--{arg}", type=str, required=True, help=f"path to the {arg} JSON file")
+        parsed = main_parser.parse_args(args)
+        if not parsed.command:
+            main_parser.error("no command given: use spec, check, discover or write")
+        return parsed
+
+    def run_cmd(self, parsed_args: argparse.Namespace) -> Iterable[AirbyteMessage]:
+        if getattr(parsed_args, "debug", False):
+            logging.getLogger("airbyte").setLevel(logging.DEBUG)
+            logger.debug("Debug logs enabled")
+        if parsed_args.command == "discover":
+            # the CDK's message types have no DESTINATION_CATALOG yet; `run` prints the protocol model
+            self.read_config(config_path=parsed_args.config)
+            yield destination_catalog_message()
+            return
+        yield from super().run_cmd(parsed_args)
+
+    def run(self, args: List[str]) -> None:
+        from airbyte_cdk.exception_handler import init_uncaught_exception_handler
+
+        init_uncaught_exception_handler(logger)
+        for message in self.run_cmd(self.parse_args(args)):
+            if isinstance(message, AirbyteMessage):
+                print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode())
+            else:
+                print(message.model_dump_json(exclude_none=True))
+            sys.stdout.flush()
+
+    def discover(self) -> "DestinationCatalog":  # noqa: F821 - airbyte_protocol.models, imported on use
+        """The objects this destination writes, how, and by which matching keys (data activation)."""
+        return destination_catalog()
+
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         """Read one order (the token works) and send a write that changes nothing (the token may write).
 
@@ -83,17 +134,17 @@ class DestinationYodify(Destination):
         configured_catalog: ConfiguredAirbyteCatalog,
         input_messages: Iterable[AirbyteMessage],
     ) -> Iterable[AirbyteMessage]:
-        streams = check_catalog(configured_catalog)
-        writer = YodifyWriter(config)
+        objects, modes = check_catalog(configured_catalog)
+        writer = YodifyWriter(config, modes=modes)
         try:
             for message in input_messages:
                 if message.type == Type.RECORD:
                     stream = message.record.stream
-                    if stream not in streams:
-                        raise ConfigError(f"A record arrived for stream {stream!r}, which is not in the configured catalog ({', '.join(sorted(streams))}).")
-                    writer.submit(stream, message.record.data)
+                    if stream not in objects:
+                        raise ConfigError(f"A record arrived for stream {stream!r}, which is not in the configured catalog ({', '.join(sorted(objects))}).")
+                    writer.submit(objects[stream], message.record.data)
                 elif message.type == Type.STATE:
-                    # every record before this state is written (or reported) before it goes out
+                    # every record before this state is written (or rejected and stored) before it goes out
                     writer.flush()
                     yield message
             writer.flush()

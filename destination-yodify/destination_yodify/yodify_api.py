@@ -33,19 +33,6 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def parse_dt(value: Any) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def rows(body: Any) -> tuple[list[dict], bool | None]:
     """Records and `has_more` (None when the shape has no such flag) from either list shape."""
     if isinstance(body, list):
@@ -62,15 +49,16 @@ def _walk(
     params: dict[str, Any] | None,
     position_param: str,
     next_position: Callable[[int | None, list[dict], list[dict]], int | None],
+    start: int | None = None,
 ) -> Iterator[dict]:
     """Every record of a list read page after page, each id once.
 
     `next_position(position, page, fresh)` names the next page (sent as `position_param`; None on the
-    first request), or None to stop early. The list also ends on an empty page, `has_more: false`,
+    first request unless `start` is given), or None to stop early. The list also ends on an empty page, `has_more: false`,
     or, without `has_more`, a page shorter than `Limit`.
     """
     seen: set[Any] = set()
-    position: int | None = None
+    position: int | None = start
     while True:
         query = dict(params or {}, Limit=PAGE)
         if position is not None:
@@ -87,15 +75,18 @@ def _walk(
             return
 
 
-def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
-    """Every record of a list that takes `SinceId`: ask for ids after the largest one seen."""
+def keyset(client: HttpClient, path: str, params: dict[str, Any] | None = None, since: int | None = None) -> Iterator[dict]:
+    """Every record of a list that takes `SinceId`: ask for ids after the largest one seen (after
+    `since` when given; a server that ignores SinceId cannot bring back an id at or below it)."""
 
     def after_largest_id(position: int | None, page: list[dict], fresh: list[dict]) -> int | None:
         if not fresh:
             return None  # nothing new: the server ignores SinceId, or the list is done
         return max(int(r["id"]) for r in page if r.get("id") is not None)
 
-    return _walk(client, path, params, "SinceId", after_largest_id)
+    for record in _walk(client, path, params, "SinceId", after_largest_id, start=since):
+        if since is None or (record.get("id") is not None and int(record["id"]) > since):
+            yield record
 
 
 def paged(client: HttpClient, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
@@ -169,6 +160,17 @@ class OrderIndex:
                     self.add(order)
                 self.covered.append((g_start, g_end))
 
+    def count(self, windows: list[tuple[datetime, datetime]], order_number: str | None, client_identifier: str | None) -> int:
+        """How many orders created in `windows` carry the key (more than one: a duplicate)."""
+        ids = set()
+        for start, end in windows:
+            for order in keyset(self.client, f"{API}/Orders", {"CreatedOnMin": iso(start), "CreatedOnMax": iso(end)}):
+                if (order_number and order.get("order_number") == order_number) or (
+                    not order_number and client_identifier and order.get("client_identifier") == client_identifier
+                ):
+                    ids.add(order.get("id"))
+        return len(ids)
+
     def ensure_everything(self) -> None:
         """Index every order (no created-date filter): the fallback when a record names no date."""
         with self.lock:
@@ -215,6 +217,14 @@ class ShipmentIndex:
             return index["c:" + client_identifier]
         return None
 
+    def count(self, order_id: int, tracking_number: str | None, client_identifier: str | None) -> int:
+        """How many of the order's shipments carry the key (more than one: a duplicate)."""
+        return sum(
+            1 for s in keyset(self.client, f"{API}/orders/{order_id}/shipments")
+            if (tracking_number and s.get("tracking_number") == tracking_number)
+            or (not tracking_number and client_identifier and s.get("client_identifier") == client_identifier)
+        )
+
     def add(self, order_id: int, shipment: dict) -> None:
         with self.lock:
             index = self.orders.setdefault(order_id, {})
@@ -223,47 +233,54 @@ class ShipmentIndex:
 
 
 class SkuIndex:
-    """SKU ids by `sku_identifier`; a miss re-reads only SKUs newer than the last one seen."""
+    """Every SKU by id and its id by `sku_identifier`, read once; a miss re-reads only SKUs newer than
+    the last one seen. The writer compares against these copies and keeps them current."""
 
     def __init__(self, client: HttpClient) -> None:
         self.client = client
         self.ids: dict[str, int] = {}
+        self.records: dict[int, dict] = {}
         self.max_id: int | None = None
         self.loaded = False
         self.lock = threading.Lock()
 
-    def _read(self, params: dict[str, Any]) -> None:
-        since = params.get("SinceId")
-        query: dict[str, Any] = {}
-        records = keyset(self.client, f"{API}/SKUs", query) if since is None else _after(self.client, f"{API}/SKUs", since)
-        for sku in records:
-            if sku.get("sku_identifier"):
-                self.ids[str(sku["sku_identifier"])] = int(sku["id"])
-            if sku.get("id") is not None:
-                self.max_id = max(self.max_id or 0, int(sku["id"]))
+    def _read(self, since: int | None) -> None:
+        for sku in keyset(self.client, f"{API}/SKUs", since=since):
+            self._keep(sku)
+
+    def _keep(self, sku: dict) -> None:
+        if sku.get("id") is None:
+            return
+        self.records[int(sku["id"])] = sku
+        if sku.get("sku_identifier"):
+            self.ids[str(sku["sku_identifier"])] = int(sku["id"])
+        self.max_id = max(self.max_id or 0, int(sku["id"]))
+
+    def _ensure(self) -> None:
+        if not self.loaded:
+            self._read(None)
+            self.loaded = True
 
     def lookup(self, sku_identifier: str) -> int | None:
         with self.lock:
             if not self.loaded:
-                self._read({})
-                self.loaded = True
+                self._ensure()
                 return self.ids.get(sku_identifier)
             if sku_identifier in self.ids:
                 return self.ids[sku_identifier]
-            self._read({"SinceId": self.max_id or 0})
+            self._read(self.max_id or 0)
             return self.ids.get(sku_identifier)
 
+    def get(self, sku_id: int) -> dict | None:
+        with self.lock:
+            self._ensure()
+            if sku_id not in self.records and sku_id > (self.max_id or 0):
+                self._read(self.max_id or 0)
+            return self.records.get(sku_id)
 
-def _after(client: HttpClient, path: str, since: int) -> Iterator[dict]:
-    """Keyset listing starting after `since`."""
-    last = since
-    while True:
-        page, has_more = rows(client.get(path, {"Limit": PAGE, "SinceId": last}))
-        fresh = [r for r in page if r.get("id") is not None and int(r["id"]) > last]
-        yield from fresh
-        if not fresh or has_more is False or (has_more is None and len(page) < PAGE):
-            return
-        last = max(int(r["id"]) for r in fresh)
+    def put(self, sku: dict) -> None:
+        with self.lock:
+            self._keep(sku)
 
 
 class Carriers:
@@ -292,13 +309,15 @@ class AddressIndex:
     def __init__(self, client: HttpClient) -> None:
         self.client = client
         self.by_client_id: dict[str, dict] | None = None
+        self.by_ids: dict[int, dict] = {}
         self.lock = threading.RLock()
 
     def load(self, force: bool = False) -> dict[str, dict]:
         with self.lock:
             if force or self.by_client_id is None:
-                self.by_client_id = {}
+                self.by_client_id, self.by_ids = {}, {}
                 for address in paged(self.client, f"{API}/Addresses"):
+                    self.by_ids[int(address["id"])] = address
                     if address.get("client_identifier"):
                         self.by_client_id[str(address["client_identifier"])] = address
             return self.by_client_id
@@ -306,10 +325,20 @@ class AddressIndex:
     def find(self, client_identifier: str, force: bool = False) -> dict | None:
         return self.load(force).get(client_identifier)
 
+    def count(self, client_identifier: str) -> int:
+        return sum(1 for a in paged(self.client, f"{API}/Addresses") if a.get("client_identifier") == client_identifier)
+
+    def by_id(self, address_id: int) -> dict | None:
+        with self.lock:
+            self.load()
+            return self.by_ids.get(address_id)
+
     def add(self, address: dict) -> None:
         with self.lock:
             if self.by_client_id is not None and address.get("client_identifier"):
                 self.by_client_id[str(address["client_identifier"])] = address
+            if address.get("id") is not None:
+                self.by_ids[int(address["id"])] = address
 
 
 def window(moment: datetime, margin: timedelta) -> tuple[datetime, datetime]:

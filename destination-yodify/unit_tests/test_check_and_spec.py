@@ -22,9 +22,12 @@ def test_spec_marks_secrets_and_documents_options():
     assert token["properties"]["access_token"]["airbyte_secret"] is True
     assert oauth["properties"]["client_secret"]["airbyte_secret"] is True
     assert oauth["properties"]["scope"]["default"] == "yodify"
-    assert props["on_bad_record"]["enum"] == ["fail", "skip"] and props["on_bad_record"]["default"] == "fail"
-    assert {"confirm_orders", "max_concurrency"} <= set(props)
-    assert spec["supported_destination_sync_modes"] == ["append", "append_dedup"]
+    # issue 12: a record that cannot be written is rejected (the sync goes on) unless fail is chosen
+    assert props["on_bad_record"]["enum"] == ["reject", "fail"] and props["on_bad_record"]["default"] == "reject"
+    assert {"confirm_orders", "confirm_orders_for_shipments", "max_concurrency", "rejected_records"} <= set(props)
+    s3 = next(o for o in props["rejected_records"]["oneOf"] if o["properties"]["storage_type"]["const"] == "S3")
+    assert s3["properties"]["secret_access_key"]["airbyte_secret"] is True and s3["properties"]["access_key_id"]["airbyte_secret"] is True
+    assert spec["supported_destination_sync_modes"] == ["append", "append_dedup", "update"]
 
 
 def test_check_succeeds_with_static_token_and_changes_nothing(sandbox):

@@ -44,43 +44,43 @@ def bad_batch(server) -> list[dict]:
     return [
         record("orders", good[0]),
         record("orders", {"order_number": "BAD-SCHEMA", "items": []}),  # fails the schema (minItems)
-        record("orders", {"order_number": "BAD-API", "items": [{"sku_id": 999999, "quantity": 1}]}),  # the API answers 400
+        record("orders", {"order_number": "BAD-API", "items": [{"yodify_sku_id": 999999, "quantity": 1}]}),  # the API answers 400
         state("orders", 1),
         record("sku_inventory", {"sku_identifier": "NO-SUCH-SKU", "inventory": 3}),  # unknown SKU
         record("sku_prices", {"sku_identifier": sku["sku_identifier"], "list_price": -1}),  # fails the schema (minimum)
         record("shipments", {"order_number": "OK-00000", "tracking_number": "T1", "carrier": "Pigeon Post"}),  # unknown carrier
-        record("shipments", {"order_number": "OK-00000", "tracking_number": "T2", "carrier": "UPS"}),  # order not confirmed: API 400
+        record("shipments", {"order_number": "NO-SUCH-ORDER", "tracking_number": "T2", "carrier": "UPS"}),  # unknown order
         record("orders", good[1]),
         state("orders", 2),
     ]
 
 
-def test_skip_mode_reports_each_bad_record_with_stream_key_and_message_and_counts_it(sandbox, caplog):
-    config = make_config(sandbox, on_bad_record="skip")
+def test_reject_mode_reports_each_bad_record_with_stream_key_and_message_and_counts_it(sandbox, caplog):
+    config = make_config(sandbox)  # on_bad_record defaults to reject
     with caplog.at_level(logging.INFO, logger="airbyte"):
         out = write(config, bad_batch(sandbox))
     assert states_of(out) == [1, 2]
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "Skipped bad record" in r.getMessage()]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "Rejected record" in r.getMessage()]
     assert len(warnings) == 6
     text = "\n".join(warnings)
     assert "orders record order_number=BAD-SCHEMA: does not match the orders schema at items" in text
-    assert "orders record order_number=BAD-API: the API refused it (POST /api/v1/Orders -> HTTP 400): " in text
+    assert "orders record order_number=BAD-API: Yodify refused it (POST /api/v1/Orders -> HTTP 400): " in text
     assert "SKU 999999 could not be found" in text  # the API's own message
     assert "sku_inventory record sku_identifier=NO-SUCH-SKU: no SKU has sku_identifier 'NO-SUCH-SKU'" in text
     assert "sku_prices record sku_identifier=" in text and "list_price" in text
     assert "shipments record tracking_number=T1: carrier 'Pigeon Post' is not in GET /api/v1/Carriers" in text
-    assert "shipments record tracking_number=T2: the API refused it" in text and "confirmed" in text
+    assert "shipments record tracking_number=T2: no order has order_number 'NO-SUCH-ORDER'" in text
     line = summary_line(caplog)
-    assert "orders: written 2 (created 2, updated 0), already present 0, skipped 2, failed 0" in line
-    assert "shipments: written 0 (created 0, updated 0), already present 0, skipped 2, failed 0" in line
-    assert "sku_inventory: written 0 (created 0, updated 0), already present 0, skipped 1" in line
+    assert "orders: written 2 (created 2, updated 0), already present 0, rejected 2, failed 0" in line
+    assert "shipments: written 0 (created 0, updated 0), already present 0, rejected 2, failed 0" in line
+    assert "sku_inventory: written 0 (created 0, updated 0), already present 0, rejected 1" in line
     assert write_kinds(sandbox)["order_create"] == 2
 
 
 def test_fail_mode_stops_at_the_first_bad_record_and_checkpoints_nothing_after_it(sandbox, caplog):
-    config = make_config(sandbox)  # on_bad_record defaults to fail
+    config = make_config(sandbox, on_bad_record="fail")
     raw = [record("orders", order_records(sandbox, 1, prefix="FIRST")[0]), state("orders", "a"),
-           record("orders", {"order_number": "BAD-API", "items": [{"sku_id": 999999, "quantity": 1}]}),
+           record("orders", {"order_number": "BAD-API", "items": [{"yodify_sku_id": 999999, "quantity": 1}]}),
            record("orders", order_records(sandbox, 1, prefix="NEVER")[0]), state("orders", "b")]
     emitted = []
     with caplog.at_level(logging.INFO, logger="airbyte"), pytest.raises(AirbyteTracedException) as err:
@@ -97,7 +97,7 @@ def test_fail_mode_stops_at_the_first_bad_record_and_checkpoints_nothing_after_i
 
 def test_fail_mode_as_console_script_exits_non_zero_with_a_clear_trace(sandbox):
     raw = [record("sku_prices", {"sku_identifier": "NOPE", "list_price": 3.0}), state("sku_prices", 1)]
-    result = run_cli("destination-yodify", "write", config=make_config(sandbox), catalog=catalog(["sku_prices"]), stdin=jsonl(raw))
+    result = run_cli("destination-yodify", "write", config=make_config(sandbox, on_bad_record="fail"), catalog=catalog(["sku_prices"]), stdin=jsonl(raw))
     assert result.returncode != 0
     out = protocol_messages(result.stdout)
     traces = [m["trace"]["error"]["message"] for m in out if m["type"] == "TRACE"]
@@ -199,7 +199,7 @@ def test_addresses_create_then_update_by_client_identifier_exactly_once():
         raw = [
             record("addresses", {"client_identifier": "wh-1", "name": "Warehouse 1", "city": "Utrecht", "country_code": "NL", "is_warehouse": True}),
             record("addresses", {"client_identifier": "wh-2", "name": "Warehouse 2", "city": "Breda", "country_code": "NL"}),
-            record("addresses", {"id": existing["id"], "phone_number": "+31 30 000 0000"}),
+            record("addresses", {"yodify_address_id": existing["id"], "phone_number": "+31 30 000 0000"}),
             state("addresses", 1),
         ]
         write(make_config(server), raw, streams=["addresses"])
@@ -217,8 +217,8 @@ def test_oauth_write_as_console_script_never_prints_a_secret():
         config = oauth_config(server, retry_backoff_seconds=0.01)
         skus = list(server.api.store.skus.values())[:10]
         raw = [record("sku_inventory", {"sku_identifier": s["sku_identifier"], "inventory": 1}) for s in skus]
-        raw += [record("orders", {"order_number": "BAD", "items": [{"sku_id": 999999, "quantity": 1}]}), state("sku_inventory", 1)]
-        result = run_cli("destination-yodify", "write", config={**config, "on_bad_record": "skip"}, catalog=catalog(["sku_inventory", "orders"]), stdin=jsonl(raw))
+        raw += [record("orders", {"order_number": "BAD", "items": [{"yodify_sku_id": 999999, "quantity": 1}]}), state("sku_inventory", 1)]
+        result = run_cli("destination-yodify", "write", config=config, catalog=catalog(["sku_inventory", "orders"]), stdin=jsonl(raw))
         assert result.returncode == 0, result.stdout[-2000:]
         issued = list(server.api.auth.issued)
         assert issued

@@ -76,7 +76,7 @@ def order_records(server, n: int, prefix: str = "SHOP", dated: bool = True) -> l
         data = {
             "order_number": f"{prefix}-{i:05d}",
             "client_identifier": f"{prefix.lower()}-{i}",
-            "customer": {"id": "e49fe4dd-b087-439f-8897-bcfc84b5dacc", "account_id": 1},
+            "yodify_customer_id": "e49fe4dd-b087-439f-8897-bcfc84b5dacc", "yodify_account_id": 1,
             "items": [{"sku_identifier": sku["sku_identifier"], "quantity": 1 + i % 3, "price_per_unit": 10.5}],
             "shipping_address": {"first_name": "Anna", "last_name": "Smith", "street1": "1 High Street", "city": "Worcester", "postal_code": "WR1 1AB", "country_code": "GB"},
             "currency_code": "USD", "subtotal": 10.5, "freight": 1.0, "tax": 0.5, "total": 12.0,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 import requests
 
 from connector_testing import running_sandbox
@@ -109,3 +112,56 @@ def test_commit500_commits_then_answers_500():
         assert [o for o in server.api.store.orders.values() if o["order_number"] == "C-1"]
         assert server.api.writes[-1]["kind"] == "order_create"
         assert requests.get(server.url + "/api/v1/Orders", params={"Limit": 1}, headers=TOKEN).status_code == 200  # GETs are never commit500
+
+
+def test_put_order_changes_fields_under_either_put_reading_and_items_only_before_a_shipment():
+    for semantics in ("partial", "replace"):
+        with running_sandbox("yodify") as server:
+            server.api.put_semantics = semantics
+            made = requests.post(server.url + "/api/v1/Orders", json=order_body(server, shipping_method="Express"), headers=TOKEN).json()
+            url = f"{server.url}/api/v1/Orders/{made['id']}"
+            changed = requests.put(url, json={"shipping_instructions": "Back door"}, headers=TOKEN).json()
+            assert changed["shipping_instructions"] == "Back door"
+            assert changed["shipping_method"] == ("Express" if semantics == "partial" else None)  # replace: absent becomes null
+            sku = list(server.api.store.skus.values())[3]
+            relined = requests.put(url, json={"items": [{"sku_id": sku["id"], "quantity": 4}]}, headers=TOKEN).json()
+            assert [(i["sku_id"], i["quantity"]) for i in relined["items"]] == [(sku["id"], 4)]
+            requests.put(f"{server.url}/api/v1/Orders/confirm/{made['id']}", json={}, headers=TOKEN)
+            requests.post(f"{url.replace('/Orders/', '/orders/')}/shipments", json={"tracking_number": "T", "carrier": "UPS"}, headers=TOKEN)
+            refused = requests.put(url, json={"items": [{"sku_id": sku["id"], "quantity": 1}]}, headers=TOKEN)
+            assert refused.status_code == 400 and "shipment" in refused.text
+            assert [w["kind"] for w in server.api.writes].count("order_update") == 2
+
+
+def test_cancel_only_without_shipments_and_shipment_put_updates_in_place():
+    with running_sandbox("yodify") as server:
+        a = requests.post(server.url + "/api/v1/Orders", json=order_body(server, "C-1"), headers=TOKEN).json()
+        b = requests.post(server.url + "/api/v1/Orders", json=order_body(server, "C-2"), headers=TOKEN).json()
+        cancelled = requests.put(f"{server.url}/api/v1/Orders/cancel/{a['id']}", json={"message": "sorry"}, headers=TOKEN)
+        assert cancelled.status_code == 200 and cancelled.json()["order_status"] == "Cancelled"
+        assert requests.put(f"{server.url}/api/v1/Orders/cancel/{a['id']}", json={}, headers=TOKEN).status_code == 400
+        requests.put(f"{server.url}/api/v1/Orders/confirm/{b['id']}", json={}, headers=TOKEN)
+        ship_url = f"{server.url}/api/v1/orders/{b['id']}/shipments"
+        shipment = requests.post(ship_url, json={"tracking_number": "OLD", "carrier": "UPS"}, headers=TOKEN).json()
+        refused = requests.put(f"{server.url}/api/v1/Orders/cancel/{b['id']}", json={}, headers=TOKEN)
+        assert refused.status_code == 400 and "refunded" in refused.text
+        fixed = requests.put(f"{ship_url}/{shipment['id']}", json={"tracking_number": "NEW", "tracking_url": "https://t/NEW"}, headers=TOKEN)
+        assert fixed.status_code == 200 and fixed.json()["tracking_number"] == "NEW" and fixed.json()["carrier"] == "UPS"
+        assert [s["tracking_number"] for s in requests.get(ship_url, headers=TOKEN).json()["data"]] == ["NEW"]
+        assert requests.put(f"{ship_url}/{shipment['id']}", json={"carrier": "Pigeon"}, headers=TOKEN).status_code == 400
+
+
+def test_commit_delay_and_create_outage_options():
+    with running_sandbox("yodify") as server:
+        server.api.commit_delay_seconds = 0.5
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            requests.post(server.url + "/api/v1/Orders", json=order_body(server, "D-1"), headers=TOKEN, timeout=0.2)
+        assert server.api.store.order_by_number("D-1") is None  # not yet
+        time.sleep(0.6)
+        assert server.api.store.order_by_number("D-1") is not None  # committed after the client gave up
+        server.api.commit_delay_seconds = 0
+        server.api.create_outage_seconds = 0.5
+        assert requests.post(server.url + "/api/v1/Orders", json=order_body(server, "D-2"), headers=TOKEN).status_code == 503
+        time.sleep(0.6)
+        assert requests.post(server.url + "/api/v1/Orders", json=order_body(server, "D-2"), headers=TOKEN).status_code == 200
+        assert [w["kind"] for w in server.api.writes] == ["order_create", "order_create"]

@@ -123,7 +123,8 @@ class StaticToken(TokenProvider):
 
 
 class ClientCredentials(TokenProvider):
-    """OAuth2 client-credentials grant: POST form to `token_url`, cache until `expires_in` (minus a margin).
+    """OAuth2 client-credentials grant: POST form to `token_url`, cache until `expires_in` (minus a margin
+    of `expiry_margin` seconds or a tenth of the lifetime, whichever is shorter).
 
     The token request goes through the client's own retry policy (`HttpClient.send`): asking for a
     token again is harmless, so it is retried like any idempotent request.
@@ -164,7 +165,10 @@ class ClientCredentials(TokenProvider):
                 return self._token
             self._token, lifetime = self._fetch(client)
             add_to_secrets(self._token)
-            self._expires_at = time.monotonic() + max(0.0, lifetime - self.expiry_margin)
+            # renew ahead of expiry, but never by more than a tenth of the token's life: a 2 s token
+            # must still serve 1.8 s of requests, not be fetched again for every one
+            margin = min(self.expiry_margin, lifetime / 10)
+            self._expires_at = time.monotonic() + max(0.0, lifetime - margin)
             return self._token
 
     def _fetch(self, client: "HttpClient") -> tuple[str, float]:

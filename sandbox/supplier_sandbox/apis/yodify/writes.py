@@ -1,7 +1,7 @@
 """POST/PUT routes of the Yodify sandbox (owned by destination-yodify).
 
-Routes (digest section 5): `POST /api/v1/Orders`, `PUT /api/v1/Orders/confirm/{id}`,
-`POST /api/v1/orders/{orderId}/shipments`, `PUT /api/v1/SKUs/UpdateInventory/{id}`,
+Routes (digest section 5): `POST /api/v1/Orders`, `PUT /api/v1/Orders/{id}`, `PUT /api/v1/Orders/confirm/{id}`,
+`PUT /api/v1/Orders/cancel/{id}`, `POST /api/v1/orders/{orderId}/shipments`, `PUT /api/v1/orders/{orderId}/shipments/{id}`, `PUT /api/v1/SKUs/UpdateInventory/{id}`,
 `PUT /api/v1/SKUs/UpdatePrice/{id}`, `PUT /api/v1/SKUs/AdjustInventory/{id}` (relative; served so a
 test can prove the destination never calls it), `POST /api/v1/Addresses` (201) and
 `PUT /api/v1/Addresses/{id}`.
@@ -18,10 +18,24 @@ Choices where the doc is silent (each an option on the API object, set after con
   now). True: the server stamps `ordered_date` with the creation time and ignores the request's.
 - `api.shipments_need_confirmed_order` (True): "Once an Order is confirmed, Shipments can be added":
   a shipment on a `New` order is refused with 400.
+
+- `api.put_semantics` ("partial"): the doc does not say whether a PUT replaces the object or
+  changes only what it names. "partial": fields absent or null in the body are left as they are.
+  "replace": every updatable field absent from the body becomes null (items and addresses are
+  kept unless given).
+- Order items can be changed by PUT only while the order has no shipment (400 otherwise); a
+  cancel is refused once the order has a shipment ("The Order will need to be refunded").
+
+Timing options for the destination's ambiguity tests (0 = off):
+- `api.commit_delay_seconds`: every create (POST) waits this long before it commits, without
+  holding the store lock, like a slow backend that still commits after the client timed out.
+- `api.create_outage_seconds`: the first create opens an outage of this many seconds in which every
+  create answers 503 without committing (a server that fails for a while, not for one request).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ...http import Request, Response
@@ -92,6 +106,10 @@ def register(api) -> None:
     st = api.store
     api.orders_server_dated = getattr(api, "orders_server_dated", False)
     api.shipments_need_confirmed_order = getattr(api, "shipments_need_confirmed_order", True)
+    api.put_semantics = getattr(api, "put_semantics", "partial")
+    api.commit_delay_seconds = getattr(api, "commit_delay_seconds", 0.0)
+    api.create_outage_seconds = getattr(api, "create_outage_seconds", 0.0)
+    outage = {"until": None}
     if hasattr(api, "auth"):
         api.auth.static_tokens.add(READ_ONLY_TOKEN)
 
@@ -100,6 +118,15 @@ def register(api) -> None:
             def guarded(request: Request) -> Response:
                 if request.headers.get("authorization", "").partition(" ")[2].strip() == READ_ONLY_TOKEN:
                     return Response(403, b"", {})  # documented: 403 Forbidden, no body
+                if method == "POST" and api.create_outage_seconds:
+                    now = time.monotonic()
+                    with api.lock:
+                        if outage["until"] is None:
+                            outage["until"] = now + api.create_outage_seconds
+                    if now < outage["until"]:
+                        return Response.json({"title": "Service Unavailable", "status": 503}, status=503)
+                if method == "POST" and api.commit_delay_seconds:
+                    time.sleep(api.commit_delay_seconds)
                 try:
                     with api.lock:
                         return handler(request)
@@ -190,7 +217,100 @@ def register(api) -> None:
         api.record_write("order_confirm", id=order["id"], order_number=order["order_number"])
         return Response.json(order)
 
+    ORDER_SCALARS = ("client_identifier", "customer_id", "shipping_instructions", "shipping_method", "currency_code",
+                     "seller_currency_code", "subtotal", "freight", "tax", "discount", "tax_rate", "total")
+
+    def put_changes(target: dict, body: dict, fields: tuple[str, ...]) -> dict:
+        """The fields a PUT sets, under the chosen reading of the doc (see the module doc)."""
+        if api.put_semantics == "replace":
+            return {f: body.get(f) for f in fields}
+        return {f: body[f] for f in fields if body.get(f) is not None}
+
+    @route("PUT", "/Orders/{id}")
+    def update_order(request: Request) -> Response:
+        order = st.order(request.path_params["id"])
+        if order is None:
+            raise not_found("Order", request.path_params["id"])
+        body = _body(request)
+        for field in ("subtotal", "freight", "tax", "discount", "tax_rate", "total"):
+            _number(body, field, minimum=0)
+        changes = put_changes(order, body, ORDER_SCALARS)
+        if "account_id" in body or api.put_semantics == "replace":
+            order["customer"] = {**(order.get("customer") or {}), "account_id": body.get("account_id")}
+        for field in ("shipping_address", "billing_address", "additional_information"):
+            if isinstance(body.get(field), dict):
+                changes[field] = {**(order.get(field) or {}), **body[field]}
+        items = body.get("items")
+        if items is not None:
+            current = [(i["sku_id"], i["quantity"], i["price_per_unit"]) for i in order["items"]]
+            wanted = [(i.get("sku_id"), i.get("quantity"), i.get("price_per_unit")) for i in items if isinstance(i, dict)]
+            if wanted != current:
+                if order.get("shipments"):
+                    raise Invalid({"items": ["Items cannot be changed once the order has a shipment."]}, "Order could not be updated.")
+                lines = []
+                for n, item in enumerate(items):
+                    sku = st.sku(item.get("sku_id")) if isinstance(item, dict) and item.get("sku_id") is not None else None
+                    quantity = item.get("quantity") if isinstance(item, dict) else None
+                    if sku is None:
+                        raise Invalid({f"items[{n}].sku_id": [f"SKU {item.get('sku_id')} could not be found."]}, "Order could not be updated.")
+                    if not isinstance(quantity, int) or quantity < 1:
+                        raise Invalid({f"items[{n}].quantity": ["Quantity must be a whole number of at least 1."]}, "Order could not be updated.")
+                    price = item.get("price_per_unit")
+                    lines.append({
+                        "id": st.next_id("order_items"), "object": "orderitem", "client_identifier": item.get("client_identifier"),
+                        "sku_id": sku["id"], "sku": None, "order_id": order["id"], "product_id": sku["store_product_id"], "product": None,
+                        "quantity": quantity, "model_number": item.get("model_number") or sku["manufacturer_part_number"],
+                        "price_per_unit": sku["list_price"] if price is None else price,
+                        "seller_price_per_unit": item.get("seller_price_per_unit") or price, "add_ons": [],
+                        "unit_of_measure": item.get("unit_of_measure") or sku.get("unit_of_measure"),
+                    })
+                changes["items"] = lines
+        order.update(changes)
+        api.record_write("order_update", id=order["id"], order_number=order["order_number"], fields=sorted(changes))
+        return Response.json(order)
+
+    @route("PUT", "/Orders/cancel/{id}")
+    def cancel_order(request: Request) -> Response:
+        body = _body(request)
+        order = st.order(request.path_params["id"])
+        if order is None:
+            raise not_found("Order", request.path_params["id"])
+        if order.get("shipments"):
+            raise Invalid({"id": ["This order has a shipment, so it cannot be cancelled; it will need to be refunded."]}, "Order could not be cancelled.")
+        if order["order_status"] == "Cancelled":
+            raise Invalid({"order_status": ["The order is already cancelled."]}, "Order could not be cancelled.")
+        order["order_status"] = "Cancelled"
+        api.record_write("order_cancel", id=order["id"], order_number=order["order_number"], message=body.get("message"))
+        return Response.json(order)
+
     # -- shipments ------------------------------------------------------------------------------
+    SHIPMENT_FIELDS = ("client_identifier", "shipped_date", "estimated_delivery_date", "tracking_number", "tracking_url", "carrier", "shipment_type", "address_id")
+
+    @route("PUT", "/orders/{orderId}/shipments/{id}")
+    def update_shipment(request: Request) -> Response:
+        body = _body(request)
+        order = st.order(request.path_params["orderId"])
+        if order is None:
+            raise not_found("Order", request.path_params["orderId"])
+        shipment = next((s for s in order.get("shipments") or [] if str(s["id"]) == str(request.path_params["id"])), None)
+        if shipment is None:
+            raise not_found("Shipment", request.path_params["id"])
+        _date(body, "shipped_date"), _date(body, "estimated_delivery_date")
+        changes = put_changes(shipment, body, SHIPMENT_FIELDS)
+        kind = changes.get("shipment_type") or shipment["shipment_type"]
+        if kind not in SHIPMENT_TYPES:
+            raise Invalid({"shipment_type": [f"The value '{kind}' is not valid."]}, "Shipment could not be updated.")
+        changes["shipment_type"] = kind
+        carrier = changes.get("carrier", shipment.get("carrier"))
+        if kind == "Tracked" and (not carrier or st.carrier(carrier) is None):
+            raise Invalid({"carrier": [f"Carrier '{carrier}' does not match any value in /api/v1/Carriers."]}, "Shipment could not be updated.")
+        shipment.update(changes)
+        stored = st.shipments.get(shipment["id"])
+        if stored is not None and stored is not shipment:
+            stored.update(changes)
+        api.record_write("shipment_update", id=shipment["id"], order_id=order["id"], tracking_number=shipment["tracking_number"], fields=sorted(changes))
+        return Response.json(shipment)
+
     @route("POST", "/orders/{orderId}/shipments")
     def create_shipment(request: Request) -> Response:
         body = _body(request)
