@@ -82,3 +82,25 @@ def test_embedded_objects_needs_a_source():
 def test_key_values_in_either_list_type(body):
     records = list(KeyValueExtractor(parameters={}, key_field="sku", value_field="stock").extract_records(json_response(body)))
     assert records == [{"sku": "A1", "stock": 1}, {"sku": "B2", "stock": 0}]
+
+
+def test_embedded_list_items_are_numbered_by_their_place_in_the_list():
+    # M3 Wholesale: order lines have no id and one SKU may be on two lines; the place in the list tells them apart
+    extractor = EmbeddedObjectsExtractor(parameters={}, position_field="line_number",
+                                         sources=[{"objects": {"line": ["products"]}, "parent_fields": {"order_id": ["id"]}}])
+    body = [{"id": "ORD1", "products": [{"product_sku": "A1", "quantity": 1}, None, {"product_sku": "A1", "quantity": 2}]},
+            {"id": 8, "products": {"product_sku": "B2"}}]
+    records = list(extractor.extract_records(json_response(body)))
+    assert [(r["order_id"], r["line_number"], r["product_sku"]) for r in records] == [("ORD1", 1, "A1"), ("ORD1", 3, "A1"), (8, 1, "B2")]
+    assert "line" not in records[0]  # no label_field: no label
+
+
+def test_a_detail_body_is_one_record_when_it_has_the_record_key():
+    # REC+ `/orders/{id}` answers the bare order, whose `lines` is its only list: not the records
+    order = {"id": 7, "status": "Dispatched", "lines": [{"id": 70}], "delivery_address": {"town": "Breda"}}
+    extractor = EnvelopeListExtractor(config={}, parameters={}, field_names=["orders"], record_key="id")
+    assert list(extractor.extract_records(json_response(order))) == [order]
+    assert list(extractor.extract_records(json_response({"orders": [order], "count": 1}))) == [order]
+    assert list(EnvelopeListExtractor(config={}, parameters={}, field_names=["orders"]).extract_records(json_response(order))) == [{"id": 70}]
+    lines = EmbeddedObjectsExtractor(parameters={}, sources=[{"envelope_keys": ["orders"], "record_key": "id", "objects": {"line": "lines"}, "parent_fields": {"order_id": "id"}}])
+    assert list(lines.extract_records(json_response(order))) == [{"id": 70, "order_id": 7}]

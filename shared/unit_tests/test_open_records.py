@@ -91,3 +91,40 @@ def test_pages_observed_from_many_threads_keep_a_consistent_set():
         emitted = [rec for page in pool.map(lambda p: r.observe_page({"query": "created"}, p + p[:5]), pages) for rec in page]
     assert sorted(e["id"] for e in emitted) == list(range(5000))  # each id once, however the pages interleave
     assert r.get_stream_state()["open_records"]["ids"] == [i for i in range(5000) if i % 3]
+
+
+def test_a_derived_stream_keeps_its_owners_ids_and_emits_each_of_its_records_once():
+    # order lines: the set holds order ids, each line is emitted once although its order is read twice
+    r = router({"ids": [5]}, id_field="order_id", emit_key=["id"])
+    r.status_field = "order_status"
+
+    def lines(p):
+        if p.get("open_ids") == [5]:
+            return [{"id": 50, "order_id": 5, "order_status": "Shipped"}, {"id": 51, "order_id": 5, "order_status": "Shipped"}]
+        return []
+
+    observer = OpenRecordsObserver(config={}, parameters={})
+    own, again = [s for s in r.stream_slices()]
+    window = [{"id": 50, "order_id": 5, "order_status": "Shipped"}, {"id": 60, "order_id": 6, "order_status": "Complete"}]
+    assert [x["id"] for x in observer.filter_records(window, stream_state={}, stream_slice=own)] == [50, 60]
+    assert [x["id"] for x in observer.filter_records(lines(again.partition), stream_state={}, stream_slice=again)] == [51]
+    assert r.get_stream_state() == {"open_records": {"ids": [5]}}
+
+
+def test_final_statuses_may_come_from_the_config():
+    OpenRecordsState(declarative_stream=SimpleNamespace(name="orders"), config={}).should_migrate({})
+    template = "{{ config.get('final') or ['Completed'] }}"
+    r = OpenRecordsRouter(config={"final": ["Closed", "Refunded"]}, parameters={"status_field": "s", "final_statuses": template}, stream_name="orders")
+    assert r.final_statuses == ["Closed", "Refunded"]
+    OpenRecordsState(declarative_stream=SimpleNamespace(name="orders"), config={}).should_migrate({})
+    assert OpenRecordsRouter(config={}, parameters={"status_field": "s", "final_statuses": template}, stream_name="orders").final_statuses == ["Completed"]
+
+
+def test_state_without_a_set_is_kept_or_restarted_as_asked():
+    old = {"start_date": "2024-01-01T00:00:00"}
+    keep = OpenRecordsState(declarative_stream=SimpleNamespace(name="orders"), config={})
+    assert not keep.should_migrate(old)
+    restart = OpenRecordsState(declarative_stream=SimpleNamespace(name="orders"), config={}, restart_without_open_set=True)
+    assert restart.should_migrate(old) and restart.migrate(old) == {}
+    assert not restart.should_migrate({"state": old, "parent_state": {"open_records": {"ids": []}}})
+    assert not restart.should_migrate({})  # a first sync reads from the start anyway

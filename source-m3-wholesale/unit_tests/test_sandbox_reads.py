@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
+import jsonschema
 import pytest
 from airbyte_cdk.models import SyncMode
 
@@ -18,6 +19,8 @@ from connector_testing import assert_complete, catalog_for, cli_connection_statu
     {"categories_shape": "data"},  # the list in Laravel's {"data": [...]} envelope
     {"companies_paging": "links", "per_page_max": 7},  # meta {}: the page number comes from links.next
     {"companies_paging": "unpaged"},  # links {} and meta {}, as the doc's example: one page
+    # string order ids, as the create-order response shows; one SKU on two lines of an order
+    {"order_ids": "string", "repeated_sku_lines": True},
 ])
 def test_full_refresh_counts_equal_the_sandbox_and_no_duplicate_keys(options, manifest, config_for):
     with running_sandbox("m3-wholesale", **options) as server:
@@ -41,6 +44,35 @@ def test_php_dates_are_iso_with_the_zone_offset_across_dst(manifest, config_for)
         assert orders[12003]["updated_at"] == "2024-10-27T02:30:00+02:00"
         assert orders[12004]["updated_at"] == "2024-10-27T03:30:00+01:00"
         assert all(isinstance(s["created_at"], str) for s in records_by_stream(out)["shipments"])
+
+
+@pytest.mark.parametrize("order_ids", ["integer", "string"])
+def test_an_order_with_one_sku_on_two_lines_keeps_both_lines_by_their_place(order_ids, manifest, config_for):
+    with running_sandbox("m3-wholesale", repeated_sku_lines=True, order_ids=order_ids) as server:
+        cfg = config_for(server)
+        catalog = catalog_for(manifest, cfg, ["order_products"], SyncMode.incremental)
+        records = assert_complete(read(manifest, cfg, catalog), server, manifest, cfg, ["order_products"])
+        got = {(r["order_id"], r["line_number"]): (r["product_sku"], r["quantity"]) for r in records["order_products"]}
+        sent = {(o["id"], n): (line["product_sku"], line["quantity"]) for o in server.api.orders for n, line in enumerate(o["products"], start=1)}
+        assert got == sent
+        assert any(len({line["product_sku"] for line in o["products"]}) < len(o["products"]) for o in server.api.orders)
+
+
+@pytest.mark.parametrize("order_ids", ["integer", "string"])
+def test_order_ids_are_kept_as_sent_and_match_the_declared_schema(order_ids, manifest, config_for):
+    # the order list shows `"id": 12345`, the create-order response `"id": "ORD123456"`
+    streams = ["orders", "order_products", "shipments", "addresses"]
+    with running_sandbox("m3-wholesale", order_ids=order_ids) as server:
+        cfg = config_for(server)
+        catalog = catalog_for(manifest, cfg, streams)
+        records = records_by_stream(read(manifest, cfg, catalog))
+        assert {o["id"] for o in records["orders"]} == {o["id"] for o in server.api.orders}
+        assert {r["order_id"] for r in records["order_products"]} <= {o["id"] for o in server.api.orders}
+        assert all(isinstance(o["id"], int if order_ids == "integer" else str) for o in records["orders"])
+        for configured in catalog.streams:
+            validator = jsonschema.Draft7Validator(configured.stream.json_schema)
+            errors = [e.message for r in records[configured.stream.name] for e in validator.iter_errors(r)]
+            assert not errors, f"{configured.stream.name}: {errors[:3]}"
 
 
 def test_status_filter_is_sent_as_php_array_and_applied(manifest, config_for):

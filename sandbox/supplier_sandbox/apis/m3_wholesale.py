@@ -25,6 +25,10 @@ Where the doc leaves room, options serve the other readings:
 - `companies_paging`: the doc's companies example has empty `links` and `meta` objects. `laravel`
   (default) fills both as Laravel's API resources do (`per_page` is cut to `per_page_max`); `links` pages but fills only `links`
   (`meta: {}`); `unpaged` answers every company at once with both empty, as the example shows.
+- `order_ids`: `integer` (default, the list's `"id": 12345`) or `string` (`"ORD12001"`, the form
+  the create-order response shows).
+- `repeated_sku_lines`: every third order lists its first line's SKU again on a last line of its
+  own (another quantity): the doc gives lines no id, so nothing rules this out.
 """
 
 from __future__ import annotations
@@ -101,6 +105,8 @@ class M3WholesaleApi(SupplierApi):
         strict_since: bool = False,
         strict_status: bool = False,
         capitalized_statuses: bool = False,
+        order_ids: str = "integer",
+        repeated_sku_lines: bool = False,
     ) -> None:
         super().__init__(scale=scale, seed=seed, now=now)
         if categories_shape not in ("keyed", "prefixed", "list", "data"):
@@ -114,6 +120,10 @@ class M3WholesaleApi(SupplierApi):
         self.strict_since = strict_since
         self.strict_status = strict_status
         self.capitalized_statuses = capitalized_statuses
+        if order_ids not in ("integer", "string"):
+            raise ValueError(f"order_ids {order_ids!r}: integer or string")
+        self.order_ids = order_ids
+        self.repeated_sku_lines = repeated_sku_lines
         self.per_page_max = per_page_max  # a larger per_page is cut to this, as Laravel APIs commonly do
         self._build()
         r = self.router
@@ -211,6 +221,8 @@ class M3WholesaleApi(SupplierApi):
                     "reference": f"REF{r.randint(100, 999)}", "customer_price": round(price * 0.8, 2),
                     "sold_price": round(price * 0.9, 2), "tax": 21,
                 })
+            if self.repeated_sku_lines and i % 3 == 0:  # no rng draw: the other data stays as without the option
+                lines.append({**lines[0], "quantity": lines[0]["quantity"] + 1, "reference": f"{lines[0]['reference']}-2"})
             shipments = []
             for s in range(r.choice([0, 0, 1, 1, 2])):
                 for piece in range(1, r.randint(1, 2) + 1):
@@ -225,7 +237,7 @@ class M3WholesaleApi(SupplierApi):
                 "city": city, "zipcode": postal, "country": "NL", "phone_number": None, "delivery_note": None,
             }
             self.orders.append({
-                "id": 12000 + i, "updated_at": updated,
+                "id": f"ORD{12000 + i}" if self.order_ids == "string" else 12000 + i, "updated_at": updated,
                 "status": STATUSES[i % len(STATUSES)] if i > 2 else "pending",
                 "creator_name": f"{r.choice(FIRST)} {r.choice(LAST)}", "customer": copy.deepcopy(company),
                 "dropship": r.random() < 0.6, "vat": f"NL{r.randint(10**8, 10**9 - 1)}B01",
@@ -326,11 +338,8 @@ class M3WholesaleApi(SupplierApi):
         return Response.json(rows)
 
     def _find_order(self, request: Request) -> dict[str, Any] | None:
-        try:
-            wanted = int(request.path_params["order"])
-        except ValueError:
-            return None
-        return next((o for o in self.orders if o["id"] == wanted), None)
+        wanted = request.path_params["order"]
+        return next((o for o in self.orders if str(o["id"]) == wanted), None)
 
     def _order(self, request: Request) -> Response:
         order = self._find_order(request)

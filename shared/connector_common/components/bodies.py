@@ -53,11 +53,13 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def envelope_records(body: Any, names: Iterable[str] = ()) -> list[Any]:
+def envelope_records(body: Any, names: Iterable[str] = (), record_key: Optional[str] = None) -> list[Any]:
     """The records of a list response whose envelope key the doc does not pin down.
 
-    A bare list is the records; in an object, the first of `names` that holds a list, else the
-    object's only list. No list means no records; several unnamed lists is an error, not a guess.
+    A bare list is the records; in an object, the first of `names` that holds a list, else (with
+    `record_key`) the object itself when it has that field (a detail endpoint's bare record, whose
+    own lists are not records), else the object's only list. No list means no records; several
+    unnamed lists is an error, not a guess.
     """
     if isinstance(body, list):
         return body
@@ -66,6 +68,8 @@ def envelope_records(body: Any, names: Iterable[str] = ()) -> list[Any]:
     for name in names:
         if isinstance(body.get(name), list):
             return body[name]
+    if record_key and record_key in body:
+        return [body]
     lists = [key for key, value in body.items() if isinstance(value, list)]
     if len(lists) > 1:
         raise ValueError(f"response has several lists ({', '.join(lists)}); name the records key in field_names")

@@ -18,9 +18,16 @@ are final (or gone). Three parts, named in the manifest:
   records (open: kept, final: dropped) and emits each id once per sync, so the extractor must not
   drop repeated ids itself (the router must see every id a request returned).
 
+A stream derived from the same read (an order's lines or addresses) names its owner's id and status
+as ``id_field`` and ``status_field`` (copied onto each record by its extractor) and its own primary
+key as ``emit_key``: the set and the requests are then the owners', and each record, not each
+owner, is emitted once per sync.
+
 State, next to the unchanged datetime cursor keys:
 ``"parent_state": {"open_records": {"ids": [...], "batches_read_in_full": true}}``. State without
-it (written before these components) starts an empty set.
+it (written before these components) starts an empty set; with ``restart_without_open_set`` (an API
+with no filter that finds old open records, REC+) the cursor is dropped too, so that one sync reads
+from the start date again and collects them.
 
 The stream's DatetimeBasedCursor needs ``global_substream_cursor: true`` (else the CDK keeps one
 cursor per id partition in the state), and no ``step``: the CDK repeats every partition, id
@@ -39,6 +46,7 @@ from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional
 
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
+from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
@@ -61,14 +69,15 @@ class OpenRecordsState(StateMigration):
     declarative_stream: Any
     config: Config
     parameters: InitVar[Mapping[str, Any]] = None
+    restart_without_open_set: bool = False
 
     def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
         parent_state = (stream_state or {}).get("parent_state") or {}
         _saved_states()[self.declarative_stream.name] = parent_state.get(STATE_KEY) or {}
-        return False
+        return bool(self.restart_without_open_set and stream_state and STATE_KEY not in parent_state)
 
     def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
-        return stream_state
+        return {}
 
 
 @dataclass
@@ -78,10 +87,13 @@ class OpenRecordsRouter(PartitionRouter):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     stream_name: str
-    # the record's status, and the values after which it never changes; from $parameters if not given
+    # the record's status, and the values after which it never changes (a list, or a template over
+    # the config that gives one); from $parameters if not given
     status_field: Optional[str] = None
     final_statuses: Optional[List[str]] = None
     id_field: str = "id"
+    # the fields that make an emitted record unique, when a record is not its owner (an order line)
+    emit_key: Optional[List[str]] = None
     partition_field: str = "open_ids"
     ids_per_request: int = 1
     partitions: Optional[PartitionRouter] = None
@@ -98,12 +110,17 @@ class OpenRecordsRouter(PartitionRouter):
         saved = states.pop(self.stream_name)
         self.status_field = self.status_field or parameters["status_field"]
         self.final_statuses = self.final_statuses or parameters["final_statuses"]
+        if isinstance(self.final_statuses, str):  # a template over the config (a shop's own statuses)
+            self.final_statuses = InterpolatedString.create(self.final_statuses, parameters={}).eval(self.config)
+            if isinstance(self.final_statuses, str):
+                self.final_statuses = [self.final_statuses]
         self.ids_per_request = max(1, int(self.ids_per_request))
         self._final = {str(s).lower() for s in self.final_statuses}
         self._requested = list(dict.fromkeys(saved.get("ids") or []))  # this sync's re-read, in order
         self._batches_read_in_full = bool(saved.get("batches_read_in_full"))
         self._open: set[Any] = set(self._requested)  # open now: saved, plus seen open, minus seen final
-        self._seen: set[Any] = set()  # every id any page of this sync returned (and emitted once)
+        self._seen: set[Any] = set()  # every id any page of this sync returned
+        self._emitted: set[Any] = set()  # each emitted record's emit_key (else its id): once per sync
         self._absent: set[Any] = set()  # asked for in a way every server reads, and not returned
 
     # -- partitions ---------------------------------------------------------------------------
@@ -138,8 +155,10 @@ class OpenRecordsRouter(PartitionRouter):
                     emit.append(record)
                     continue
                 returned.append(key)
-                if key not in self._seen:
+                emitted = tuple(record.get(f) for f in self.emit_key) if self.emit_key else key
+                if emitted not in self._emitted:
                     emit.append(record)
+                    self._emitted.add(emitted)
                 self._seen.add(key)
                 if str(record.get(self.status_field)).lower() in self._final:
                     self._open.discard(key)
