@@ -9,6 +9,8 @@ beside the warehouse. Exit code 0 when every step succeeded, 1 when one failed, 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -82,7 +84,20 @@ def run_loop(cfg: config_module.Config, *, full_refresh: bool = False, push: boo
         display.print("No push: the push models did not build (see the dbt problems above).", style="red")
     display.print(f"Warehouse: {cfg.warehouse}  Log: {log_file}", style="dim")
     failed = any(r.failed for r in results) or not models.ok or bool(pushed and pushed.error)
+    write_report(log_dir / "last-run.json", results, models, pushed, full_refresh)
     return 1 if failed else 0
+
+
+def write_report(path, results, models, pushed, full_refresh: bool) -> None:  # type: ignore[no-untyped-def]
+    """The run as JSON beside the log (for monitoring, and what the tests read)."""
+    report = {
+        "full_refresh": full_refresh,
+        "suppliers": {r.supplier: {"connector": r.connector, "error": r.error, "seconds": round(r.seconds, 2),
+                                   "streams": {name: dataclasses.asdict(s) for name, s in r.streams.items()}} for r in results},
+        "models": dataclasses.asdict(models),
+        "push": dataclasses.asdict(pushed) if pushed is not None else None,
+    }
+    path.write_text(json.dumps(report, indent=1, default=str))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ and per-stream counts for the display."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -13,6 +14,8 @@ from typing import Any, Callable, Iterator
 
 from .config import connector_executable, supplier_name
 from .warehouse import StreamTable, reconcile
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,7 +46,6 @@ def sync_supplier(connector: str, connector_config: dict[str, Any], warehouse: P
                   result: SupplierResult, on_update: Callable[[], None]) -> SupplierResult:
     """Read every stream of `connector` into schema `result.supplier` of `warehouse`; fills `result`."""
     import airbyte as ab
-    from airbyte import exceptions as ab_errors
     from airbyte._util.name_normalizers import LowerCaseNormalizer
     from airbyte.caches import DuckDBCache
     from airbyte_protocol.models import SyncMode
@@ -66,7 +68,8 @@ def sync_supplier(connector: str, connector_config: dict[str, Any], warehouse: P
         with _tracking(result, tracker, on_update):
             source.read(cache=cache, write_strategy="replace" if full_refresh else "auto",
                         force_full_refresh=full_refresh, skip_validation=True)
-    except ab_errors.PyAirbyteError as err:
+    except Exception as err:  # any failure is one sentence on screen; the traceback goes to the log
+        log.exception("%s failed", connector)
         result.error = _error_sentence(result.supplier, connector, tracker, err)
     finally:
         # release the file: DuckDB lets one process write it, and dbt and the next supplier need it

@@ -10,10 +10,13 @@ the store still ends with each write once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+log = logging.getLogger(__name__)
 
 from .config import Config, connector_executable
 
@@ -45,7 +48,6 @@ class PushOutcome:
 
 def push_to_yodify(cfg: Config, log_dir: Path) -> PushOutcome:
     import airbyte as ab
-    from airbyte import exceptions as ab_errors
     from airbyte.caches import DuckDBCache
     from airbyte.progress import ProgressStyle, ProgressTracker
     from airbyte.results import ReadResult
@@ -77,9 +79,10 @@ def push_to_yodify(cfg: Config, log_dir: Path) -> PushOutcome:
         destination = ab.get_destination(DESTINATION, local_executable=str(connector_executable(DESTINATION)))
         destination.set_config(cfg.push[DESTINATION], validate=False)
         destination.write(result)
-    except ab_errors.PyAirbyteError as err:
+    except Exception as err:  # any failure is one sentence on screen; the traceback goes to the log
+        log.exception("push failed")
         message = " ".join(str(getattr(err, "message", None) or err).split()).rstrip(".")
-        outcome.error = f"push to Yodify failed: {message}; fix push.{DESTINATION} in {cfg.path.name} or see the log."
+        outcome.error = f"push to Yodify failed: {message}; check push.{DESTINATION} in {cfg.path.name}, details in the log."
     finally:
         cache.get_sql_engine().dispose()
         cache.close()

@@ -42,10 +42,39 @@ def run_dbt(command: str, profiles_dir: Path, work_dir: Path, variables: dict, e
     args = [command, "--project-dir", str(PROJECT), "--profiles-dir", str(profiles_dir),
             "--target-path", str(work_dir / "target"), "--log-path", str(work_dir), "--vars", json.dumps(variables),
             "--no-use-colors", "--no-partial-parse", "--no-send-anonymous-usage-stats", *extra]
-    return dbtRunner().invoke(args)
+    try:
+        return dbtRunner().invoke(args)
+    finally:
+        _release_duckdb()
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its database open for the process after a run; the push opens the same file
+    next, and DuckDB refuses a second handle on it with another configuration."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    if DuckDBConnectionManager._ENV is not None:
+        DuckDBConnectionManager._ENV.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def suppliers_with_data(warehouse: Path, suppliers: list[str]) -> list[str]:
+    """The suppliers whose raw schema holds tables (a supplier that never synced has none to model)."""
+    import duckdb
+
+    if not warehouse.exists():
+        return []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        present = {row[0] for row in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+    return [s for s in suppliers if s in present]
 
 
 def build_models(cfg: Config, suppliers: list[str], log_dir: Path) -> ModelsOutcome:
+    suppliers = suppliers_with_data(cfg.warehouse, suppliers)
+    if not suppliers:
+        return ModelsOutcome(ok=False, problems=["No supplier has data in the warehouse yet, so there is nothing to model; fix the errors above and run again."])
     profiles = write_profile(log_dir / "dbt", {"type": "duckdb", "path": str(cfg.warehouse), "threads": 1, "schema": "main"})
     variables = dbt_vars(cfg, suppliers)
     variables["push"] = bool(cfg.push) and "yodify" in suppliers

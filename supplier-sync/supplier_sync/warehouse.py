@@ -13,7 +13,7 @@ stream in `_supplier_sync.fingerprints`: a record read again unchanged does not 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -53,7 +53,9 @@ def reconcile(db_path: Path, schema: str, streams: list[StreamTable], run_starte
                     select rowid from (select rowid, row_number() over (partition by {keys} order by _airbyte_extracted_at desc) as n
                                        from {table}) where n > 1)""")
             if stream.completed and not stream.incremental and not full_refresh:
-                con.execute(f"delete from {table} where _airbyte_extracted_at < ?", [run_started])
+                # PyAirbyte stores _airbyte_extracted_at as naive UTC
+                started = run_started.astimezone(timezone.utc).replace(tzinfo=None)
+                con.execute(f"delete from {table} where _airbyte_extracted_at < ?", [started])
             out[stream.name] = (_count_changes(con, schema, stream.name, table), con.execute(f"select count(*) from {table}").fetchone()[0])
     return out
 
