@@ -10,7 +10,7 @@ with ranked as (
 select
     sku_identifier,
     sku_id,
-    round(cast(price * {{ var('price_markup') or 0 }} as decimal(18, 4)), 2) as list_price,
+    cast(round(cast(price * {{ var('price_markup') or 0 }} as decimal(18, 4)), 2) as double precision) as list_price,
     {{ airbyte_columns("cast(sku_id as " ~ dbt.type_string() ~ ")") }}
 from ranked
 where rank = 1 and {{ 'true' if var('price_markup') else 'false' }}
