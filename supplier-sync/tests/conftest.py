@@ -4,12 +4,15 @@ The first worker to get here starts every sandbox at scale 1, runs `supplier-syn
 script) on a fresh warehouse, changes a few records through the sandboxes' admin hooks, and runs it
 again; it records what the tests look at (both runs' output and reports, the Yodify sandbox's
 shipments and SKUs after each run) in a JSON file beside the warehouse. Other workers wait for that
-file instead of repeating the runs (pytest-xdist's documented pattern for session data).
+file instead of repeating the runs (pytest-xdist's documented pattern for session data). Set
+SUPPLIER_SYNC_LOOP_RECORD to such a file (kept beside its warehouse) to check assertions against an
+earlier loop without running it again.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +65,11 @@ def _run_everything(work: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def loop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker of this session
+    if os.environ.get("SUPPLIER_SYNC_LOOP_RECORD"):
+        return json.loads(Path(os.environ["SUPPLIER_SYNC_LOOP_RECORD"]).read_text())
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker's basetemp is a folder of the session's: its parent is shared by the workers
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     record = shared / "supplier-sync-loop.json"
     with FileLock(str(record) + ".lock"):
         if not record.exists():
