@@ -77,7 +77,8 @@ class Display:
         self.console.print(table)
         for r in self.results:
             if r.error:
-                self.console.print(Text(r.error, style="red"))
+                self.print(r.error, style="red")
 
     def print(self, text: str, style: str = "") -> None:
-        self.console.print(Text(text, style=style))
+        # one message, one line: a sentence split by the console width reads as two
+        self.console.print(Text(text, style=style), soft_wrap=True)

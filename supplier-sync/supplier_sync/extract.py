@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .config import connector_executable, supplier_name
+from .connector_logs import trace_errors
 from .warehouse import StreamTable, reconcile
 
 log = logging.getLogger(__name__)
@@ -99,26 +100,15 @@ def sync_supplier(connector: str, connector_config: dict[str, Any], warehouse: P
 @contextlib.contextmanager
 def _tracking(result: SupplierResult, holder: list[Any], on_update: Callable[[], None]) -> Iterator[None]:
     """PyAirbyte's read() makes its own ProgressTracker; for the read, it makes ours instead, which
-    feeds the display and keeps each connector error with the stream it names."""
+    feeds the display."""
     import airbyte.sources.base as source_module
     from airbyte.progress import ProgressStyle, ProgressTracker
-    from airbyte_protocol.models import Type
 
     class Tracker(ProgressTracker):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["style"] = ProgressStyle.NONE
             super().__init__(*args, **kwargs)
-            self.errors: list[tuple[str | None, str]] = []
             holder.append(self)
-
-        def tally_records_read(self, messages: Any, **kwargs: Any) -> Any:
-            def peek() -> Iterator[Any]:
-                for message in messages:
-                    if message.type == Type.TRACE and message.trace.error is not None:
-                        descriptor = message.trace.error.stream_descriptor
-                        self.errors.append((descriptor.name if descriptor else None, message.trace.error.message))
-                    yield message
-            return super().tally_records_read(peek(), **kwargs)
 
         def _update_display(self, *, force_refresh: bool = False) -> None:
             now = time.time()
@@ -141,8 +131,9 @@ def _tracking(result: SupplierResult, holder: list[Any], on_update: Callable[[],
 
 
 def _error_sentence(supplier: str, connector: str, tracker: list[Any], err: Exception) -> str:
-    errors = tracker[0].errors if tracker else []
-    stream, message = errors[0] if errors else (None, getattr(err, "message", None) or str(err))
+    said = trace_errors(connector)
+    # the first error about a stream says what went wrong; the closing one only lists the streams
+    stream, message = next((e for e in said if e[0]), said[0] if said else (None, getattr(err, "message", None) or str(err)))
     if stream is None and tracker:
         unfinished = [s for s in tracker[0].stream_read_start_times if s not in tracker[0].stream_read_end_times]
         stream = unfinished[0] if unfinished else None

@@ -10,7 +10,6 @@ the store still ends with each write once.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import duckdb
 log = logging.getLogger(__name__)
 
 from .config import Config, connector_executable
+from .connector_logs import summary_line, trace_errors
 
 DESTINATION = "destination-yodify"
 SCHEMA = "yodify_push"
@@ -82,41 +82,11 @@ def push_to_yodify(cfg: Config, log_dir: Path) -> PushOutcome:
         destination.write(result)
     except Exception as err:  # any failure is one sentence on screen; the traceback goes to the log
         log.exception("push failed")
-        message = _connector_error(log_dir) or " ".join(str(getattr(err, "message", None) or err).split()).rstrip(".")
+        said = trace_errors(DESTINATION)
+        message = said[-1][1] if said else " ".join(str(getattr(err, "message", None) or err).split()).rstrip(".")
         outcome.error = f"push to Yodify failed: {message}; check push.{DESTINATION} in {cfg.path.name}, details in the log."
     finally:
         cache.get_sql_engine().dispose()
         cache.close()
-    outcome.summary = _destination_summary(log_dir)
+    outcome.summary = summary_line(DESTINATION, "Yodify write summary")
     return outcome
-
-
-def _latest_log(log_dir: Path) -> Path | None:
-    logs = sorted((log_dir / DESTINATION).glob("*.log"), key=lambda p: p.stat().st_mtime)
-    return logs[-1] if logs else None
-
-
-def _connector_error(log_dir: Path) -> str | None:
-    """The destination's own error sentence (its TRACE error), from the connector log PyAirbyte keeps."""
-    log = _latest_log(log_dir)
-    if log is None:
-        return None
-    for line in reversed(log.read_text(errors="replace").splitlines()):
-        start = line.find('{"type":"TRACE"')
-        if start >= 0:
-            try:
-                message = json.loads(line[start:])["trace"]["error"]["message"]
-            except (ValueError, KeyError, TypeError):
-                continue
-            return " ".join(str(message).split()).rstrip(".")
-    return None
-
-
-def _destination_summary(log_dir: Path) -> str | None:
-    """The destination's summary line, from the connector log PyAirbyte keeps (it does not return it)."""
-    for log in filter(None, [_latest_log(log_dir)]):
-        lines = [line for line in log.read_text(errors="replace").splitlines() if "Yodify write summary" in line]
-        if lines:
-            text = lines[-1][lines[-1].index("Yodify write summary"):]
-            return text.split('"')[0].rstrip("\\n").rstrip(".") + "."  # the line may sit inside a JSON LOG message
-    return None

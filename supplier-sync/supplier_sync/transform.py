@@ -67,7 +67,9 @@ def suppliers_with_data(warehouse: Path, suppliers: list[str]) -> list[str]:
     if not warehouse.exists():
         return []
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        present = {row[0] for row in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+        # PyAirbyte's own tables (_airbyte_state, _airbyte_streams) appear before any stream's
+        present = {row[0] for row in con.execute(
+            "select distinct table_schema from information_schema.tables where table_name not like '\\_airbyte%' escape '\\'").fetchall()}
     return [s for s in suppliers if s in present]
 
 
