@@ -6,8 +6,9 @@
 PYTHON ?= python3.11
 UV_VERSION ?= 0.13.9
 UV := .tools/bin/uv
-# two workers: the machines have two cores, and every test brings up its own sandbox on a free port
-PYTEST_ARGS ?= -n 2
+# two workers: the machines have two cores, and every test brings up its own sandbox on a free port;
+# loadgroup keeps the tests that share the supplier-sync loop (xdist_group) on one worker
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: setup demo test bench clean
 

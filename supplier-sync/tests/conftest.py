@@ -4,7 +4,8 @@ The first worker to get here starts every sandbox at scale 1, runs `supplier-syn
 script) on a fresh warehouse, changes a few records through the sandboxes' admin hooks, and runs it
 again; it records what the tests look at (both runs' output and reports, the Yodify sandbox's
 shipments and SKUs after each run) in a JSON file beside the warehouse. Other workers wait for that
-file instead of repeating the runs (pytest-xdist's documented pattern for session data). Set
+file instead of repeating the runs (pytest-xdist's documented pattern for session data; `make test`'s
+--dist loadgroup keeps these tests on one worker anyway, through their xdist_group). Set
 SUPPLIER_SYNC_LOOP_RECORD to such a file (kept beside its warehouse) to check assertions against an
 earlier loop without running it again.
 """

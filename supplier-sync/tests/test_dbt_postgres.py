@@ -16,7 +16,7 @@ from supplier_sync.transform import dbt_vars, outcome, run_dbt, write_profile
 from supplier_sync.config import Config, Match
 
 # one loop of two runs (conftest.py) takes minutes on a loaded two-core machine: above the suite default
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800), pytest.mark.xdist_group("supplier_sync_loop")]
 PG_TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "bigint", "BOOLEAN": "boolean", "DOUBLE": "double precision",
             "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "JSON": "jsonb", "DATE": "date"}
 RAW = {"netxl": ["products", "addresses"], "rec_plus": ["products", "stock", "orders", "order_lines", "addresses"],

@@ -13,7 +13,7 @@ import pytest
 from connector_testing import SOURCES
 
 # one loop of two runs (conftest.py) takes minutes on a loaded two-core machine: above the suite default
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800), pytest.mark.xdist_group("supplier_sync_loop")]
 COMMON_STATUSES = {"unpaid", "open", "shipped", "completed", "cancelled", "refunded"}
 
 
