@@ -53,7 +53,6 @@ def run_loop(cfg: config_module.Config, *, full_refresh: bool = False, push: boo
 
     results = [new_result(connector) for connector in cfg.sources]
     mode = "full refresh" if full_refresh else "incremental where the connector supports it"
-    failed = False
     with Display(out, results, f"supplier-sync: {len(results)} suppliers into {cfg.warehouse.name} ({mode})") as display:
         for result in results:
             with captured_output(log_file):
@@ -80,6 +79,8 @@ def run_loop(cfg: config_module.Config, *, full_refresh: bool = False, push: boo
     if pushed is not None:
         for line in pushed.lines():
             display.print(config_module.mask(line, secrets), style="red" if pushed.error else "")
+    elif push and cfg.push and "source-yodify" not in cfg.sources:
+        display.print("No push: it matches against the store's own SKUs and orders, so add source-yodify to sources.", style="red")
     elif push and cfg.push:
         display.print("No push: the push models did not build (see the dbt problems above).", style="red")
     display.print(f"Warehouse: {cfg.warehouse}  Log: {log_file}", style="dim")

@@ -79,6 +79,8 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"warehouse in {path} must be the path of a DuckDB file, e.g. warehouse.duckdb.")
     sources = _connectors(raw.get("sources"), "sources", "source-", path, required=True)
     push = _connectors(raw.get("push"), "push", "destination-", path, required=False)
+    if set(push) - {"destination-yodify"}:
+        raise ConfigError(f"push in {path} names {', '.join(sorted(set(push) - {'destination-yodify'}))}; the loop pushes to destination-yodify only.")
     return Config(path=path, warehouse=(path.parent / warehouse).resolve(), sources=sources, push=push,
                   match=_match(raw.get("match") or {}, path))
 

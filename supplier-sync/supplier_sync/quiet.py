@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sys
 import warnings
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -48,7 +47,3 @@ def captured_output(log_file: Path) -> Iterator[TextIO]:
         yield sink
         sink.flush()
 
-
-def terminal() -> TextIO:
-    """The real standard output, for the display, whatever is redirected meanwhile."""
-    return sys.__stdout__ or sys.stdout
