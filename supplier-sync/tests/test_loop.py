@@ -124,6 +124,7 @@ def test_push_writes_matched_stock_and_shipments_once(loop):
     assert created_first, "the shared catalogue gives vidaXL shipments for the store's drop-ship orders"
     assert all(s["client_identifier"].startswith("vidaxl-") for s in created_first)
     assert len(created_first) == loop["first"]["report"]["push"]["sent"]["shipments"]
+    assert f"shipments: written {len(created_first)} (created {len(created_first)}," in loop["first"]["report"]["push"]["summary"]
     # the second run pushes every matched shipment again and creates only the newly shipped order's
     shipped = loop["mutated"]["vidaxl"]["id"]
     assert f"SHOP-{10000 + shipped}" in first["orders"]  # the newest paid vidaXL order is a store drop-ship order
