@@ -52,8 +52,8 @@ def run_loop(cfg: config_module.Config, *, full_refresh: bool = False, push: boo
     from .extract import new_result, sync_supplier
 
     results = [new_result(connector) for connector in cfg.sources]
-    mode = "full refresh" if full_refresh else "incremental where the connector supports it"
-    with Display(out, results, f"supplier-sync: {len(results)} suppliers into {cfg.warehouse.name} ({mode})") as display:
+    mode = "full refresh" if full_refresh else "incremental"
+    with Display(out, results, f"supplier-sync: {len(results)} suppliers into {cfg.warehouse.name}, {mode}") as display:
         for result in results:
             with captured_output(log_file):
                 sync_supplier(result.connector, cfg.sources[result.connector], cfg.warehouse,
