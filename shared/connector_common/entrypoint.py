@@ -30,6 +30,7 @@ from typing import Any, Iterable, Iterator, Mapping
 import orjson
 import yaml
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
+from airbyte_cdk.logger import PRINT_BUFFER
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteErrorTraceMessage,
@@ -74,6 +75,16 @@ def load_manifest(manifest: Path | str) -> dict[str, Any]:
     for key, schema in transport.TIMEOUT_SPEC_PROPERTIES.items():
         properties.setdefault(key, copy.deepcopy(schema))
     return definition
+
+
+class SupplierEntrypoint(AirbyteEntrypoint):
+    """The CDK's entry point; its secret filter also holds the credentials inside the config's URLs
+    (the CDK's `update_secrets` replaces the list with the spec's `airbyte_secret` values)."""
+
+    @staticmethod
+    def set_up_secret_filter(config: Any, connection_specification: Mapping[str, Any]) -> None:
+        AirbyteEntrypoint.set_up_secret_filter(config, connection_specification)
+        register_url_secrets(config)
 
 
 class StartupProblem(Exception):
@@ -191,7 +202,8 @@ def _run_check(source: SupplierSource, args: list[str], base_url: str) -> None:
 
     def work() -> None:
         try:
-            lines.extend(AirbyteEntrypoint(source).run(AirbyteEntrypoint(source).parse_args(args)))
+            entrypoint = SupplierEntrypoint(source)
+            lines.extend(entrypoint.run(entrypoint.parse_args(args)))
         except BaseException as error:  # noqa: BLE001 - becomes the FAILED sentence
             lines.append(_status(Status.FAILED, policy.failures[0] if policy.failures else f"The check failed: {error}"))
         finally:
@@ -205,7 +217,7 @@ def _run_check(source: SupplierSource, args: list[str], base_url: str) -> None:
             f"No answer from {base_url or 'the API'} within {transport.CHECK_DEADLINE_SECONDS:g} s "
             f"({transport.CONNECT_TIMEOUT_KEY} {connect:g} s, {transport.READ_TIMEOUT_KEY} {read:g} s): "
             "check base_url and that the API is up."))])
-        sys.stdout.flush()
+        PRINT_BUFFER.flush()
         os._exit(0)  # the worker may still be waiting on a socket
     for line in lines:
         if '"CONNECTION_STATUS"' in line:
@@ -217,7 +229,11 @@ def _run_check(source: SupplierSource, args: list[str], base_url: str) -> None:
 
 def run_declarative(package_file: str, args: list[str] | None = None) -> None:
     """Console-script body for a declarative source: `run_declarative(__file__)` in `<pkg>/run.py`."""
-    args = sys.argv[1:] if args is None else args
+    with PRINT_BUFFER:  # as the CDK's launch: whole lines only, whichever thread prints
+        _run(package_file, sys.argv[1:] if args is None else args)
+
+
+def _run(package_file: str, args: list[str]) -> None:
     command = args[0] if args else ""
     config: Any = None
     try:
@@ -241,5 +257,5 @@ def run_declarative(package_file: str, args: list[str] | None = None) -> None:
         base_url = config.get("base_url") if isinstance(config, Mapping) else None
         _run_check(source, args, masked_url(base_url) if isinstance(base_url, str) else "")
         return
-    entrypoint = AirbyteEntrypoint(source)
+    entrypoint = SupplierEntrypoint(source)
     _print(entrypoint.run(entrypoint.parse_args(args)))
