@@ -82,6 +82,21 @@ def _is_date_setting(name: str, schema: Mapping[str, Any]) -> bool:
     return name.lower().endswith("date") or schema.get("format") in ("date", "date-time")
 
 
+def future_date_settings(spec: Mapping[str, Any], config: Mapping[str, Any], now: datetime | None = None) -> list[str]:
+    """Top-level date settings whose value lies in the future."""
+    now = now or datetime.now(timezone.utc)
+    found = []
+    for path, schema, value in _properties(spec, config):
+        if len(path) == 1 and isinstance(value, str) and value.strip() and _is_date_setting(path[0], schema):
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                continue
+            if parsed is not None and parsed > now:
+                found.append(path[0])
+    return found
+
+
 def config_problems(spec: Mapping[str, Any], config: Mapping[str, Any], now: datetime | None = None) -> tuple[list[str], list[str]]:
     """(errors, warnings) for the config against the connection specification; errors first."""
     now = now or datetime.now(timezone.utc)

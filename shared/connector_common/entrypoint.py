@@ -16,6 +16,7 @@ What every source gets here, so no manifest repeats it:
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import logging
@@ -49,7 +50,7 @@ from airbyte_cdk.sources.declarative.concurrent_declarative_source import Concur
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
 from . import transport
-from .config_checks import config_problems
+from .config_checks import config_problems, future_date_settings
 from .key_integrity import KeyIntegrity
 from .masking import masked_url, register_url_secrets
 from .state_checks import check_state, per_stream_state
@@ -92,17 +93,42 @@ class StartupProblem(Exception):
 
 
 class SupplierSource(ConcurrentDeclarativeSource):
-    """The CDK's concurrent declarative source, with the key-integrity pass over what `read` emits."""
+    """The CDK's concurrent declarative source, with what the entry point checked: `read` starts with
+    the startup warnings (a future start date, a state read differently) and passes what it emits
+    through key integrity; `check` does without a future start date; the state is the checked one."""
+
+    def __init__(self, *args: Any, startup_warnings: Iterable[str] = (), check_without: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.startup_warnings = list(startup_warnings)
+        self.check_without = set(check_without)
+        self.checked_state = kwargs.get("state") or []
+
+    def read_state(self, state_path: str) -> list:
+        # the state as checked (legacy converted, future cursors dropped), not the file again
+        return list(self.checked_state)
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        # a future start date leaves a stream no slice to read: check proves the API without it
+        # (the CDK's check overlay rebinds `_config` the same way)
+        saved = self._config
+        self._config = {key: value for key, value in saved.items() if key not in self.check_without}
+        try:
+            return super().check(logger, config)
+        finally:
+            self._config = saved
 
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: Any, state: Any = None) -> Iterator[AirbyteMessage]:
-        integrity = KeyIntegrity(catalog, self.resolved_manifest)
+        for warning in self.startup_warnings:
+            yield AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.WARN, message=warning))
+        integrity = KeyIntegrity(catalog)
         for message in super().read(logger, config, catalog, state):
             yield from integrity.observe(message)
         yield from integrity.summary()
 
 
-def prepare(manifest: Path | str, config: Mapping[str, Any] | None, state: Any, *, strict: bool = False) -> tuple[dict, list, list[str]]:
-    """Checks config and state before the source is built; (manifest dict, state messages, warnings).
+def prepare(manifest: Path | str, config: Mapping[str, Any] | None, state: Any, *, strict: bool = False) -> tuple[dict, list, list[str], list[str]]:
+    """Checks config and state before the source is built; (manifest dict, state messages, warnings,
+    settings check does without).
 
     Raises StartupProblem with the first error's sentence."""
     definition = load_manifest(manifest)
@@ -110,12 +136,14 @@ def prepare(manifest: Path | str, config: Mapping[str, Any] | None, state: Any, 
     register_url_secrets(config)
     transport.install(config, strict=strict)
     messages: list = []
+    future: list[str] = []
     if config is not None:
         spec = definition.get("spec", {}).get("connection_specification", {})
         errors, config_warnings = config_problems(spec, config)
         if errors:
             raise StartupProblem(errors[0])
         warnings += config_warnings
+        future = future_date_settings(spec, config)
         raw_messages, notes = per_stream_state(state)
         warnings += notes
         kept, state_errors, state_warnings = check_state(raw_messages, definition, config)
@@ -123,21 +151,23 @@ def prepare(manifest: Path | str, config: Mapping[str, Any] | None, state: Any, 
             raise StartupProblem(state_errors[0])
         warnings += state_warnings
         messages = [AirbyteStateMessageSerializer.load(m) for m in kept]
-    return definition, messages, warnings
+    return definition, messages, warnings, future
 
 
 def declarative_source(manifest: Path | str, config: Mapping[str, Any] | None, catalog: Any = None, state: Any = None,
                        *, strict: bool = False, config_path: str | None = None) -> tuple[SupplierSource, list[str]]:
     """The source as this entry point builds it (tests build it the same way); and its warnings."""
-    if state and not isinstance(state[0], Mapping):  # AirbyteStateMessage objects from an earlier run
+    if isinstance(state, list) and state and not isinstance(state[0], Mapping):  # AirbyteStateMessage objects from an earlier run
         state = [AirbyteStateMessageSerializer.dump(s) for s in state]
-    definition, messages, warnings = prepare(manifest, config, state, strict=strict)
+    definition, messages, warnings, future = prepare(manifest, config, state, strict=strict)
     source = SupplierSource(
         source_config=definition,
         catalog=catalog,
         config=config,
         state=messages,
         config_path=config_path,
+        startup_warnings=warnings,
+        check_without=future,
     )
     return source, warnings
 
@@ -187,6 +217,11 @@ def _check_sentence(message: str | None, policy: transport.Policy) -> str:
     if policy.failures:
         return policy.failures[0]
     text = message or "The check failed."
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":  # the CDK's repr() of the error
+        try:
+            text = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            pass
     for prefix in ("Encountered an error while checking availability of stream ", "Unable to connect to stream "):
         if text.startswith(prefix) and ". Error: " in text:
             stream, _, error = text[len(prefix):].partition(". Error: ")
@@ -252,7 +287,8 @@ def _run(package_file: str, args: list[str]) -> None:
     except Exception as error:  # noqa: BLE001 - reported as a protocol trace, not a traceback
         _print([_config_error(f"The connector could not start: {error}", str(error))])
         sys.exit(1)
-    _print(_log(Level.WARN, warning) for warning in warnings)
+    if command != "read":  # read says them itself (SupplierSource.read)
+        _print(_log(Level.WARN, warning) for warning in warnings)
     if command == "check":
         base_url = config.get("base_url") if isinstance(config, Mapping) else None
         _run_check(source, args, masked_url(base_url) if isinstance(base_url, str) else "")

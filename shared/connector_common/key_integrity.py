@@ -49,7 +49,7 @@ def _log(text: str) -> AirbyteMessage:
 
 
 class KeyIntegrity:
-    def __init__(self, catalog: Any, manifest: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, catalog: Any) -> None:
         streams = getattr(catalog, "streams", None) or []
         self._keys = {s.stream.name: _key_paths(s) for s in streams}
         self._cursors = {s.stream.name: _cursor_path(s) for s in streams}
