@@ -86,3 +86,31 @@ def test_check_with_a_token_url_that_is_not_a_token_endpoint_fails_naming_the_to
     status = cli_connection_status(result)
     assert status["status"] == "FAILED"
     assert "instead of a token: check credentials.token_url" in status["message"], status
+
+
+def test_check_with_client_credentials_the_token_endpoint_refuses_fails_naming_them():
+    connector = SOURCES["yodify"]
+    with wrong_answer_server("unauthorized-401") as url:
+        config = {**_config(connector, url), "credentials": {
+            "auth_type": "oauth2_client_credentials", "client_id": "id", "client_secret": "wrong-secret-1",
+            "token_url": f"{url}/oauth/token"}}
+        result = run_cli(connector.script, "check", config=config, timeout=60)
+    status = cli_connection_status(result)
+    assert status["status"] == "FAILED"
+    assert status["message"].startswith("The token endpoint refused the client credentials")
+    assert "credentials.client_secret" in status["message"] and "401 Client Error" not in result.stdout
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_check_against_a_closed_port_fails_at_once(source):
+    import socket
+
+    with socket.socket() as probe:  # a free port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    connector = SOURCES[source]
+    result = run_cli(connector.script, "check", config=_config(connector, f"http://127.0.0.1:{port}"), timeout=60)
+    status = cli_connection_status(result)
+    assert status["status"] == "FAILED"
+    assert status["message"].startswith(f"Could not connect to GET http://127.0.0.1:{port}/") and "base_url" in status["message"]
+    assert "waiting" not in result.stdout  # no retry schedule in check

@@ -15,6 +15,10 @@ WRONG_ANSWERS: dict[str, tuple[int, str, bytes]] = {
     "empty-200": (200, "application/json", b""),
     "error-200": (200, "application/json", b'{"error": "Unknown API method"}'),
 }
+# not wrong for an API (a check must fail on it all the same): a token endpoint refusing the client
+REFUSALS: dict[str, tuple[int, str, bytes]] = {
+    "unauthorized-401": (401, "application/json", b'{"error": "invalid_client"}'),
+}
 
 
 @contextlib.contextmanager
@@ -48,8 +52,8 @@ def hanging_server() -> Iterator[str]:
 
 @contextlib.contextmanager
 def wrong_answer_server(kind: str) -> Iterator[str]:
-    """Answers every request with `WRONG_ANSWERS[kind]`; yields its base URL."""
-    status, content_type, body = WRONG_ANSWERS[kind]
+    """Answers every request with `WRONG_ANSWERS[kind]` (or `REFUSALS[kind]`); yields its base URL."""
+    status, content_type, body = {**WRONG_ANSWERS, **REFUSALS}[kind]
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
