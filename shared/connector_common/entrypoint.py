@@ -53,7 +53,7 @@ from . import transport
 from .config_checks import config_problems, future_date_settings
 from .key_integrity import KeyIntegrity
 from .masking import masked_url, register_url_secrets
-from .state_checks import check_state, per_stream_state
+from .state_checks import check_state, per_stream_state, stream_cursors
 
 MANIFEST = "manifest.yaml"
 logger = logging.getLogger("airbyte")
@@ -120,7 +120,9 @@ class SupplierSource(ConcurrentDeclarativeSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: Any, state: Any = None) -> Iterator[AirbyteMessage]:
         for warning in self.startup_warnings:
             yield AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.WARN, message=warning))
-        integrity = KeyIntegrity(catalog)
+        streams = [s for s in self.resolved_manifest.get("streams") or [] if isinstance(s, Mapping)]
+        integrity = KeyIntegrity({s.get("name"): s.get("primary_key") for s in streams},
+                                 {name: field for name, (field, _) in stream_cursors(self.resolved_manifest, config).items()})
         for message in super().read(logger, config, catalog, state):
             yield from integrity.observe(message)
         yield from integrity.summary()

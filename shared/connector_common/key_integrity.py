@@ -25,14 +25,13 @@ logger = logging.getLogger("airbyte")
 MAX_TRACKED_KEYS = 2_000_000
 
 
-def _key_paths(configured_stream: Any) -> list[list[str]]:
-    paths = configured_stream.primary_key or configured_stream.stream.source_defined_primary_key or []
-    return [p if isinstance(p, list) else [p] for p in paths]
-
-
-def _cursor_path(configured_stream: Any) -> list[str]:
-    path = configured_stream.cursor_field or configured_stream.stream.default_cursor_field or []
-    return path if isinstance(path, list) else [path]
+def _paths(value: Any) -> list[list[str]]:
+    """A manifest's primary_key (`id`, `[a, b]` or `[[a], [b, c]]`) as field paths."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [[value]]
+    return [p if isinstance(p, list) else [p] for p in value]
 
 
 def _get(record: Mapping[str, Any], path: list[str]) -> Any:
@@ -49,10 +48,11 @@ def _log(text: str) -> AirbyteMessage:
 
 
 class KeyIntegrity:
-    def __init__(self, catalog: Any) -> None:
-        streams = getattr(catalog, "streams", None) or []
-        self._keys = {s.stream.name: _key_paths(s) for s in streams}
-        self._cursors = {s.stream.name: _cursor_path(s) for s in streams}
+    """`keys`: stream -> its primary key (as the manifest declares it); `cursors`: stream -> cursor field."""
+
+    def __init__(self, keys: Mapping[str, Any], cursors: Mapping[str, str]) -> None:
+        self._keys = {stream: _paths(key) for stream, key in keys.items()}
+        self._cursors = {stream: [field] for stream, field in cursors.items()}
         self._seen: dict[str, dict[int, Any]] = defaultdict(dict)
         self.null_keys: dict[str, int] = defaultdict(int)
         self.duplicates: dict[str, int] = defaultdict(int)

@@ -5,6 +5,7 @@ an error object with 200)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,3 +80,71 @@ def wrong_answer_server(kind: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _break_keys(body, key: str) -> bool:
+    """In the first list of records holding `key` (directly or under one wrapper object), null the
+    first record's key and repeat the second record; True when done."""
+    if isinstance(body, dict):
+        return any(_break_keys(value, key) for value in body.values())
+    if not isinstance(body, list):
+        return False
+
+    def record(item):
+        if isinstance(item, dict) and key in item:
+            return item
+        inner = [v for v in item.values() if isinstance(v, dict) and key in v] if isinstance(item, dict) else []
+        return inner[0] if len(inner) == 1 else None
+
+    records = [record(item) for item in body]
+    if len(records) >= 2 and all(r is not None for r in records[:2]):
+        body.insert(2, json.loads(json.dumps(body[1])))
+        records[0][key] = None
+        return True
+    return any(_break_keys(item, key) for item in body)
+
+
+@contextlib.contextmanager
+def key_breaking_proxy(target: str, key: str) -> Iterator[str]:
+    """Forwards every request to `target`; in each JSON answer with a list of records holding `key`,
+    one record gets a null key and another comes twice. Yields the proxy's base URL."""
+    import requests
+
+    session = requests.Session()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            data = self.rfile.read(length) if length else None
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "accept-encoding")}
+            answer = session.request(self.command, target + self.path, data=data, headers=headers, timeout=30)
+            body = answer.content
+            if answer.ok:
+                try:
+                    parsed = json.loads(body)
+                except ValueError:
+                    parsed = None
+                if parsed is not None and _break_keys(parsed, key):
+                    body = json.dumps(parsed).encode()
+            self.send_response(answer.status_code)
+            for name, value in answer.headers.items():
+                if name.lower() not in ("content-length", "content-encoding", "transfer-encoding", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _forward
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        session.close()
