@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from connector_testing import SOURCES, catalog_for, cli_connection_status, patch_retry_waits, read, run_cli
-from connector_testing.misbehaving import WRONG_ANSWERS, hanging_server, wrong_answer_server
+from connector_testing.misbehaving import WRONG_ANSWERS, hanging_server, trickling_server, wrong_answer_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT_TIMEOUTS = {"connect_timeout_seconds": 1, "read_timeout_seconds": 1}
@@ -114,3 +114,15 @@ def test_check_against_a_closed_port_fails_at_once(source):
     assert status["status"] == "FAILED"
     assert status["message"].startswith(f"Could not connect to GET http://127.0.0.1:{port}/") and "base_url" in status["message"]
     assert "waiting" not in result.stdout  # no retry schedule in check
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_check_against_a_server_that_trickles_forever_answers_within_its_deadline(source):
+    """A byte every 0.3 s never trips a read timeout: check's own deadline (three request timeouts
+    here, 25 s at most) ends it."""
+    connector = SOURCES[source]
+    with trickling_server() as url:
+        result = run_cli(connector.script, "check", config=_config(connector, url), timeout=60)
+    status = cli_connection_status(result)
+    assert status["status"] == "FAILED"
+    assert status["message"].startswith(f"No complete answer from {url} within 6 s"), status

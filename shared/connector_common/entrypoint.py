@@ -232,7 +232,7 @@ def _check_sentence(message: str | None, policy: transport.Policy) -> str:
 
 
 def _run_check(source: SupplierSource, args: list[str], base_url: str) -> None:
-    """`check` in a worker thread, answered within the deadline whatever the servers do."""
+    """`check` in a worker thread, answered within `Policy.check_deadline` whatever the servers do."""
     policy = transport.current_policy()
     lines: list[str] = []
     done = threading.Event()
@@ -247,11 +247,11 @@ def _run_check(source: SupplierSource, args: list[str], base_url: str) -> None:
             done.set()
 
     threading.Thread(target=work, name="check", daemon=True).start()
-    if not done.wait(transport.CHECK_DEADLINE_SECONDS):
+    if not done.wait(policy.check_deadline):
         _print(line for line in list(lines) if '"CONNECTION_STATUS"' not in line)
         connect, read = policy.timeout
         _print([_status(Status.FAILED, policy.failures[0] if policy.failures else (
-            f"No answer from {base_url or 'the API'} within {transport.CHECK_DEADLINE_SECONDS:g} s "
+            f"No complete answer from {base_url or 'the API'} within {policy.check_deadline:g} s "
             f"({transport.CONNECT_TIMEOUT_KEY} {connect:g} s, {transport.READ_TIMEOUT_KEY} {read:g} s): "
             "check base_url and that the API is up."))])
         PRINT_BUFFER.flush()

@@ -35,7 +35,8 @@ CONNECT_TIMEOUT_KEY = "connect_timeout_seconds"
 READ_TIMEOUT_KEY = "read_timeout_seconds"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 120.0  # a first byte (or the next chunk) within two minutes; raise it for slow exports
-# `check` answers within this, whatever the servers do (the bound is 30 s)
+# `check` answers within this, whatever the servers do (the bound is 30 s), or within three
+# request timeouts when those are shorter (a server that trickles a byte at a time never times out)
 CHECK_DEADLINE_SECONDS = 25.0
 
 # keys of a 200 body that say it is an error, not data
@@ -100,6 +101,10 @@ class Policy:
     token_urls: tuple[str, ...] = ()
     failures: list[str] = field(default_factory=list)  # sentences raised in strict mode, first first
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def check_deadline(self) -> float:
+        return min(CHECK_DEADLINE_SECONDS, max(5.0, 3 * sum(self.timeout)))
 
     def fail(self, sentence: str) -> CheckFailed:
         with self.lock:

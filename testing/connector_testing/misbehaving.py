@@ -52,6 +52,43 @@ def hanging_server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def trickling_server(interval: float = 0.3) -> Iterator[str]:
+    """Answers 200 with JSON headers, then one byte of body every `interval` seconds, for ever: no
+    read timeout ever fires. Yields its base URL."""
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000000")
+            self.end_headers()
+            self.wfile.write(b"[")
+            try:
+                while not stop.wait(interval):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+            except OSError:
+                pass
+
+        do_POST = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
 def wrong_answer_server(kind: str) -> Iterator[str]:
     """Answers every request with `WRONG_ANSWERS[kind]` (or `REFUSALS[kind]`); yields its base URL."""
     status, content_type, body = {**WRONG_ANSWERS, **REFUSALS}[kind]
