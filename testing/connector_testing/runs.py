@@ -17,7 +17,7 @@ from airbyte_cdk.models import (
     ConfiguredAirbyteCatalogSerializer,
     SyncMode,
 )
-from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
+from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 from airbyte_cdk.test import entrypoint_wrapper
 from airbyte_cdk.test.catalog_builder import CatalogBuilder, ConfiguredAirbyteStreamBuilder
 
@@ -30,8 +30,11 @@ def declarative_source(
     config: dict[str, Any],
     catalog: ConfiguredAirbyteCatalog | None = None,
     state: list[AirbyteStateMessage] | None = None,
-) -> YamlDeclarativeSource:
-    return YamlDeclarativeSource(path_to_yaml=str(manifest), config=config, catalog=catalog, state=state)
+) -> ConcurrentDeclarativeSource:
+    """The source as the connector's entry point builds it (shared spec properties, config and state checks)."""
+    from connector_common.entrypoint import declarative_source as build
+
+    return build(manifest, config, catalog, state)[0]
 
 
 def discover(manifest: Path | str, config: dict[str, Any]) -> entrypoint_wrapper.EntrypointOutput:

@@ -182,11 +182,15 @@ class RetryWaitStrategy(BackoffStrategy):
             if never_connected:
                 raise AirbyteTracedException(
                     message=(f"Could not connect to the API: {what} on {counts[2]} attempts. Check base_url (host and port) "
-                             "and that this machine can reach it."),
+                             "and that this machine can reach it"
+                             + (", or raise connect_timeout_seconds." if isinstance(response_or_exception, requests.exceptions.ConnectTimeout) else ".")),
                     internal_message=f"connection retries exhausted: {what}",
                     failure_type=FailureType.config_error,
                 )
-            if not isinstance(response_or_exception, requests.Response):
+            if isinstance(response_or_exception, requests.exceptions.Timeout):
+                hint = (" It did not answer within read_timeout_seconds: check base_url and that the API is up, "
+                        "or raise read_timeout_seconds if it is only slow.")
+            elif not isinstance(response_or_exception, requests.Response):
                 hint = " If it persists, check base_url and the network."
             elif _non_json_type(response_or_exception):
                 hint = " If it persists, check base_url: a web page where the API should answer often means it points at a website."

@@ -1,0 +1,222 @@
+"""What every HTTP request of a connector process gets, whoever sends it (a manifest's requester, the
+CDK's OAuth token request, a Python component): a connect and a read timeout, and in `check` a strict
+reading of the answer.
+
+Installed once per process by the entry point, on `requests.Session.send` (every `requests` call
+passes there; the CDK's own entry point wraps the same method for its URL filter). The CDK's
+requester has timeout fields, but a manifest cannot take them from the config and its OAuth token
+request has none, so a hung server would hang `check` and `read` for ever.
+
+- Timeouts: `connect_timeout_seconds` and `read_timeout_seconds` in any connector's config (the
+  entry point adds both to every spec) raise or lower the defaults. A caller that passes its own
+  timeout keeps it.
+- `check` is strict: the first answer decides (no retry schedule), and a 2xx that is not the API's
+  JSON (an empty body, an HTML page, an error object) or a timeout fails it at once with a sentence
+  saying what answered. `read` keeps the retry handler's schedule.
+- A token endpoint (`token_url` in the config) that refuses the credentials or answers something
+  other than JSON is a config error naming the settings, in `check` and `read` alike.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, Mapping, Optional
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from .masking import masked_url
+
+CONNECT_TIMEOUT_KEY = "connect_timeout_seconds"
+READ_TIMEOUT_KEY = "read_timeout_seconds"
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 120.0  # a first byte (or the next chunk) within two minutes; raise it for slow exports
+# `check` answers within this, whatever the servers do (the issue's bound is 30 s)
+CHECK_DEADLINE_SECONDS = 25.0
+
+# keys of a 200 body that say it is an error, not data
+_ERROR_KEYS = ("error", "errors", "error_message", "errorMessage", "fault")
+
+# the spec properties every connector takes (added to each spec by the entry point)
+TIMEOUT_SPEC_PROPERTIES: dict[str, dict[str, Any]] = {
+    CONNECT_TIMEOUT_KEY: {
+        "type": "number", "exclusiveMinimum": 0, "maximum": 600, "default": DEFAULT_CONNECT_TIMEOUT,
+        "title": "Connect timeout (seconds)",
+        "description": "How long to wait for the API's server to accept a connection before retrying.",
+        "order": 90,
+    },
+    READ_TIMEOUT_KEY: {
+        "type": "number", "exclusiveMinimum": 0, "maximum": 3600, "default": DEFAULT_READ_TIMEOUT,
+        "title": "Read timeout (seconds)",
+        "description": "How long to wait for the next bytes of an answer before retrying; raise it if the API is slow to answer.",
+        "order": 91,
+    },
+}
+
+
+class CheckFailed(AirbyteTracedException):
+    """`check` met an answer that proves the API is not there (or not answering): one sentence."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message=message, internal_message=message, failure_type=FailureType.config_error)
+
+
+def timeouts_from_config(config: Optional[Mapping[str, Any]]) -> tuple[float, float]:
+    """(connect, read) seconds from the config's timeout keys, else the defaults; the config
+    checks have already refused values that are not positive numbers."""
+    config = config or {}
+
+    def pick(key: str, default: float) -> float:
+        value = config.get(key)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else default
+
+    return pick(CONNECT_TIMEOUT_KEY, DEFAULT_CONNECT_TIMEOUT), pick(READ_TIMEOUT_KEY, DEFAULT_READ_TIMEOUT)
+
+
+def token_urls_from_config(config: Optional[Mapping[str, Any]]) -> tuple[str, ...]:
+    """Every `token_url` value in the config (at any depth: Yodify keeps it under `credentials`)."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if key == "token_url" and isinstance(item, str) and item:
+                    found.append(item)
+                else:
+                    walk(item)
+
+    walk(config)
+    return tuple(found)
+
+
+@dataclass
+class Policy:
+    timeout: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT)
+    strict: bool = False  # `check`: the first answer decides
+    token_urls: tuple[str, ...] = ()
+    failures: list[str] = field(default_factory=list)  # sentences raised in strict mode, first first
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail(self, sentence: str) -> CheckFailed:
+        with self.lock:
+            self.failures.append(sentence)
+        return CheckFailed(sentence)
+
+
+_policy = Policy()
+
+
+def current_policy() -> Policy:
+    return _policy
+
+
+def install(config: Optional[Mapping[str, Any]], *, strict: bool = False) -> Policy:
+    """Set this process's policy from the config and wrap `requests.Session.send` (once)."""
+    global _policy
+    connect, read = timeouts_from_config(config)
+    if strict:  # no single wait may use up check's deadline
+        connect, read = min(connect, CHECK_DEADLINE_SECONDS / 2), min(read, CHECK_DEADLINE_SECONDS / 2)
+    _policy = Policy(timeout=(connect, read), strict=strict, token_urls=token_urls_from_config(config))
+    if not getattr(requests.Session.send, "_connector_transport", False):
+        original = requests.Session.send
+
+        @wraps(original)
+        def send(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = _policy.timeout
+            return _guard(_policy, request, lambda: original(self, request, **kwargs), bool(kwargs.get("stream")))
+
+        send._connector_transport = True  # type: ignore[attr-defined]
+        requests.Session.send = send  # type: ignore[method-assign]
+    return _policy
+
+
+def _where(request: requests.PreparedRequest) -> str:
+    return f"{request.method} {masked_url(request.url or '', keep_query=False)}"
+
+
+def _is_token_request(policy: Policy, request: requests.PreparedRequest) -> bool:
+    url = (request.url or "").split("?")[0]
+    return any(url == token.split("?")[0] for token in policy.token_urls)
+
+
+def _guard(policy: Policy, request: requests.PreparedRequest, send: Any, streamed: bool) -> requests.Response:
+    token = _is_token_request(policy, request)
+    try:
+        response = send()
+    except requests.exceptions.Timeout as error:
+        if not policy.strict:
+            raise
+        connect = isinstance(error, requests.exceptions.ConnectTimeout)
+        setting = CONNECT_TIMEOUT_KEY if connect else READ_TIMEOUT_KEY
+        seconds = policy.timeout[0 if connect else 1]
+        what = "accept the connection" if connect else "answer"
+        raise policy.fail(
+            f"{_where(request)} did not {what} within {seconds:g} s ({setting}); check "
+            f"{'credentials.token_url' if token else 'base_url'} and that the API is up, or raise {setting} if it is only slow."
+        ) from None
+    except requests.exceptions.ConnectionError:
+        if not policy.strict:
+            raise
+        raise policy.fail(
+            f"Could not connect to {_where(request)}: check {'credentials.token_url' if token else 'base_url'} "
+            "(host and port) and that this machine can reach it."
+        ) from None
+    if token:
+        _check_token_answer(policy, request, response)
+    elif policy.strict:
+        _check_api_answer(policy, request, response, streamed)
+    return response
+
+
+def describe_not_the_api(response: requests.Response, streamed: bool = False) -> str:
+    """What a 2xx answered instead of the API's JSON ("" when it looks like the API)."""
+    content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if streamed:  # the body is the decoder's to read: judge by the headers only
+        if "html" in content_type:
+            return f"an HTML page ({content_type})"
+        if response.headers.get("Content-Length") == "0":
+            return "an empty body"
+        return ""
+    text = response.content.strip()
+    if not text:
+        return "an empty body"
+    try:
+        body = json.loads(text)
+    except ValueError:
+        kind = f"an HTML page ({content_type})" if "html" in content_type or text[:1] == b"<" else f"a body that is not JSON ({content_type or 'no Content-Type'})"
+        return kind
+    if isinstance(body, dict) and any(body.get(key) for key in _ERROR_KEYS) and not any(isinstance(v, list) and v and key not in _ERROR_KEYS for key, v in body.items()):
+        error = next(body[key] for key in _ERROR_KEYS if body.get(key))
+        return f"an error object ({str(error)[:200]!r})"
+    return ""
+
+
+def _check_api_answer(policy: Policy, request: requests.PreparedRequest, response: requests.Response, streamed: bool) -> None:
+    if not response.ok:
+        return  # the manifest's error handler explains 4xx and 5xx
+    what = describe_not_the_api(response, streamed)
+    if what:
+        raise policy.fail(
+            f"{_where(request)} answered HTTP {response.status_code} with {what} instead of the API's JSON: "
+            "check base_url (it should point at the API, not a website)."
+        )
+
+
+def _check_token_answer(policy: Policy, request: requests.PreparedRequest, response: requests.Response) -> None:
+    where = _where(request)
+    if response.status_code in (400, 401, 403):
+        raise policy.fail(
+            f"The token endpoint refused the client credentials ({where} answered HTTP {response.status_code}): "
+            "check credentials.client_id, credentials.client_secret and credentials.scope."
+        )
+    if response.status_code == 404:
+        raise policy.fail(f"{where} answered HTTP 404: check credentials.token_url.")
+    if response.ok:
+        what = describe_not_the_api(response)
+        if what:
+            raise policy.fail(f"{where} answered HTTP {response.status_code} with {what} instead of a token: check credentials.token_url.")
