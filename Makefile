@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
-#   make demo   sync every sandbox supplier into DuckDB through PyAirbyte, push orders to the Yodify sandbox
+#   make demo   run the merchant's loop (supplier-sync) on every sandbox supplier twice: the second run is incremental
 #   make test   run the whole test suite
 # Both first install uv (from PyPI, into .tools/) and the locked workspace (into .venv/).
 
@@ -21,7 +21,7 @@ setup: $(UV)
 	$(UV) sync --frozen --all-packages --compile-bytecode --python $(PYTHON) --quiet
 
 demo: setup
-	AIRBYTE_OFFLINE_MODE=1 .venv/bin/python demo/main.py
+	.venv/bin/python demo/run.py
 
 test: setup
 	.venv/bin/pytest $(PYTEST_ARGS)

@@ -37,3 +37,24 @@ def money(r: random.Random, low: float = 1, high: float = 500) -> str:
 def spread(r: random.Random, end: datetime, days: int) -> datetime:
     """A timestamp in the `days` before `end`, whole seconds."""
     return (end - timedelta(seconds=r.randint(0, days * 86400))).replace(microsecond=0)
+
+
+# The merchant's shared catalogue (the supplier-sync loop matches on it): SKUs of the Yodify sandbox's
+# store that a supplier sandbox also carries, as (sku_identifier, manufacturer_part_number). Each names
+# a supplier's own product code or EAN that exists at every scale: REC+ codes SKU-58000.., NetXL skus
+# NXL-100000.. and EANs 50 + 11-digit index, M3 skus 7-digit index and barcodes 87 + 11-digit index.
+SHARED_CATALOGUE: list[tuple[str, str | None]] = [
+    ("SKU-58001", None),  # REC+ code
+    ("SKU-58002", "5000000000002"),  # REC+ code, and NetXL's EAN as MPN: two suppliers stock it
+    ("SKU-58003", None),
+    ("NXL-100003", None),  # NetXL sku
+    ("NXL-100004", None),
+    ("YOD-EAN-5", "5000000000005"),  # NetXL EAN only
+    ("0000001", None),  # M3 sku
+    ("0000002", None),
+    ("YOD-EAN-M3-3", "8700000000003"),  # M3 barcode only
+    ("YOD-OWN-1", None),  # the store's own product: no supplier has it
+]
+# Store orders that vidaXL drop-ships: vidaXL orders carry the store's number as customer_order_reference
+# (SHOP-10000 + order id, ids 1..150 at every scale), so vidaXL's shipments belong to these orders.
+DROPSHIP_ORDERS: list[str] = [f"SHOP-{10000 + i}" for i in range(131, 151)]

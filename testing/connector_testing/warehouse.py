@@ -1,4 +1,4 @@
-"""Loading a connector into DuckDB through PyAirbyte: the demo's and the warehouse tests' one way."""
+"""Loading a connector into DuckDB through PyAirbyte with a full refresh: the warehouse tests' one way (the loop itself is supplier-sync)."""
 
 from __future__ import annotations
 

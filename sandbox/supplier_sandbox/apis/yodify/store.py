@@ -46,7 +46,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ...data import FIRST, LAST, STREETS, TOWNS, WORDS, rng
+from ...data import DROPSHIP_ORDERS, FIRST, LAST, SHARED_CATALOGUE, STREETS, TOWNS, WORDS, rng
 
 ORDER_STATUSES = [
     "New", "Processing", "Shipped", "PartiallyShipped", "Complete", "Cancelled", "Received",
@@ -353,6 +353,36 @@ class YodifyStore:
                 "expiry_date": iso(made + timedelta(days=30)), "address": None, "store_comments": None, "customer_comments": None,
                 "documents": docs, "url": f"https://shop.example.com/quotes/{qid}", "attachment_url": None,
             }
+        self._seed_shared_catalogue()
+
+    def _seed_shared_catalogue(self) -> None:
+        """The SKUs the store shares with the supplier sandboxes and the orders vidaXL drop-ships
+        (data.SHARED_CATALOGUE, data.DROPSHIP_ORDERS): seeded last, from their own generator, so every
+        other record stays as it was."""
+        r = rng(self.seed, "yodify-shared")
+        template = self.skus[1]
+        shared: list[int] = []
+        for ident, mpn in SHARED_CATALOGUE:
+            pid = self.next_id("products")
+            made = self.now - timedelta(days=60, hours=pid)
+            name = " ".join(r.sample(WORDS, 3))
+            self.products[pid] = {**self.products[1], "id": pid, "library_product_id": None, "name": name,
+                                  "short_name": name.split()[0], "short_description": f"A {name.lower()}.",
+                                  "primary_image": f"https://images.example.com/p/{pid}.jpg", "brand_id": 1,
+                                  "quantity_discount_id": None, "created_on": iso(made), "url": f"https://shop.example.com/products/{pid}"}
+            sid = self.next_id("skus")
+            price = round(r.uniform(5, 400), 2)
+            self.skus[sid] = {**template, "id": sid, "store_product_id": pid, "library_product_id": None, "sku_identifier": ident,
+                              "manufacturer_part_number": mpn, "short_description": name, "description": f"{name}.",
+                              "list_price": price, "sale_price": None, "is_on_sale": False, "sale_label": None,
+                              "inventory": 0.0, "price_discounts": [], "created_on": iso(made), "modified_on": iso(made)}
+            shared.append(sid)
+        for n, number in enumerate(DROPSHIP_ORDERS):
+            oid = self.next_id("orders")
+            ordered = (self.now - timedelta(minutes=len(DROPSHIP_ORDERS) - n)).replace(microsecond=0)
+            order = self._make_order(oid, ordered, r, shared, status="Processing")
+            order["order_number"] = number
+            self.add_order(order)
 
     def _customer(self, account: dict) -> dict:
         user = account["user_accounts"][0]
@@ -384,10 +414,12 @@ class YodifyStore:
             "lead_time_to": 5, "options": [],
         }
 
-    def _make_order(self, oid: int, ordered: datetime, r: Any, sku_ids: list[int]) -> dict:
+    def _make_order(self, oid: int, ordered: datetime, r: Any, sku_ids: list[int], status: str | None = None) -> dict:
         age_days = (self.now - ordered).days
         # old orders are mostly settled; recent ones still move
-        if age_days > 30:
+        if status is not None:
+            pass
+        elif age_days > 30:
             status = r.choice(["Complete"] * 6 + ["Cancelled", "Refunded", "Shipped", "RefundRejected"])
         else:
             status = r.choice(["New", "Processing", "Processing", "StockConfirmed", "PartiallyShipped", "Shipped", "Complete", "ReadyForPickup"])

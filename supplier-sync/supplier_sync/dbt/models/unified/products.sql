@@ -1,0 +1,1 @@
+{{ union_suppliers('products', ['netxl', 'rec_plus', 'yodify', 'm3_wholesale']) }}

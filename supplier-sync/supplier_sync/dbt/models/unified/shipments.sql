@@ -1,0 +1,1 @@
+{{ union_suppliers('shipments', ['vidaxl', 'yodify', 'm3_wholesale']) }}

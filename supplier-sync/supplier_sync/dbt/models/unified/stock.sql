@@ -1,0 +1,1 @@
+{{ union_suppliers('stock', ['netxl', 'rec_plus', 'yodify', 'm3_wholesale']) }}
