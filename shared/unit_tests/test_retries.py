@@ -173,3 +173,12 @@ def test_a_refused_connection_gets_few_retries_and_a_config_error():
     # a connection dropped after it was opened is an outage, not a wrong host: the full budget
     dropped = requests.ConnectionError(ConnectionResetError("reset"), request=requests.Request("GET", "http://api.test/y").prepare())
     assert s.backoff_time(dropped, 1) == 1
+
+
+def test_a_response_a_filter_ignores_on_purpose_is_a_warning(caplog):
+    skip = HttpResponseFilter(config={}, parameters={}, http_codes={404}, action="IGNORE", error_message="no blog module; skipped")
+    handler = SharedRetryErrorHandler(config={}, parameters={}, response_filters=[skip])
+    with caplog.at_level("INFO", logger="airbyte"):
+        resolution = handler.interpret_response(page(404, b'{"errors": []}', "application/json"))
+    assert resolution.response_action == ResponseAction.IGNORE
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [("WARNING", "no blog module; skipped")]

@@ -68,6 +68,19 @@ def _hours_before(stamp: str, hours: int) -> str:
     return (datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S") - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _query(query: str) -> dict:
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(query))
+
+
+def _site_now() -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/London")).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def _days_before(stamp: str, days: int) -> str:
     from datetime import datetime, timedelta
 
@@ -108,14 +121,17 @@ def test_faults_lose_and_duplicate_nothing(faults, streams, manifest, config_for
 @pytest.mark.parametrize("mode", [SyncMode.full_refresh, SyncMode.incremental], ids=["full-refresh", "first-incremental"])
 def test_first_sync_without_start_date_sends_no_since_filter(mode, manifest, config_for):
     # a server whose updated column is NULL for never-modified products drops them from any
-    # since_timestamp_field=updated filter: without state or start_date, no filter is sent
+    # since_timestamp_field=updated filter: without state or start_date, every product is read unfiltered
     with running_sandbox("rec-plus", null_updated=True) as server:
         config = config_for(server, page_size=50)
         output = read(manifest, config, catalog_for(manifest, config, ["products"], mode))
         assert not output.errors
         assert_complete(output, server, manifest, config, ["products"])
         queries = [r["query"] for r in server.api_requests("/products")]
-        assert queries and not any("since_timestamp" in q for q in queries)
+        assert len([q for q in queries if "since_timestamp" not in q]) == 2  # both pages of 50
+        if mode == SyncMode.incremental:  # and the `live` request asks for nothing: from the window's end, after now
+            (live,) = [q for q in queries if "since_timestamp" in q]
+            assert "since_timestamp_field=live" in live and _query(live)["since_timestamp"] > _site_now()
 
 
 def test_start_date_and_state_send_the_products_since_filter(manifest, config_for):
@@ -123,12 +139,15 @@ def test_start_date_and_state_send_the_products_since_filter(manifest, config_fo
         config = config_for(server, page_size=50, start_date="2024-01-01")
         catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
         first = read(manifest, config, catalog)
-        queries = [r["query"] for r in server.api_requests("/products")]
-        assert all("since_timestamp=2024-01-01T00:00:00" in q and "since_timestamp_field=updated" in q for q in queries)
+        ids = [p["id"] for p in records_by_stream(first)["products"]]
+        assert len(ids) == len(set(ids)) == sum(p["date_modified_admin"] >= "2024-01-01" for p in server.api.tables["products"])
+        queries = [_query(r["query"]) for r in server.api_requests("/products")]
+        assert {q["since_timestamp_field"] for q in queries} == {"updated", "live"}
+        assert all(q["since_timestamp"] == "2024-01-01T00:00:00" for q in queries)
         del config["start_date"]
         read(manifest, config, catalog, state_messages(first))
-        later = [r["query"] for r in server.api_requests("/products")][len(queries):]
-        assert later and all("since_timestamp=" in q and "since_timestamp_field=updated" in q for q in later)
+        later = [_query(r["query"]) for r in server.api_requests("/products")][len(queries):]
+        assert {q["since_timestamp_field"] for q in later} == {"updated", "live"} and all(q["since_timestamp"] > "2024-01-02" for q in later)
 
 
 def test_product_dates_with_an_offset_move_the_cursor(manifest, config_for):
@@ -141,7 +160,7 @@ def test_product_dates_with_an_offset_move_the_cursor(manifest, config_for):
         first = read(manifest, config, catalog)
         products = records_by_stream(first)["products"]
         assert len(products) == server.api.counts()["products"] and products[0]["date_added"][19:] in ("+00:00", "+01:00")
-        state = state_messages(first)[0]["stream"]["stream_state"]
+        state = state_messages(first)[0]["stream"]["stream_state"]["state"]
         newest = max((p["updated_at"] for p in products), key=datetime.fromisoformat)
         assert state.get("updated_at") == newest[:19], (state, newest)  # the site wall time of the newest product
         second = records_by_stream(read(manifest, config, catalog, state_messages(first)))
@@ -154,8 +173,82 @@ def test_product_changed_in_the_repeated_autumn_hour_is_picked_up(sandbox, manif
     config = config_for(sandbox, page_size=50)
     catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
     first = read(manifest, config, catalog)
-    cursor = state_messages(first)[0]["stream"]["stream_state"]["updated_at"]
+    cursor = state_messages(first)[0]["stream"]["stream_state"]["state"]["updated_at"]
     product = next(p for p in sandbox.api.tables["products"] if p["date_modified_admin"] < _hours_before(cursor, 3))
     product["name"], product["date_modified_api"] = "Changed in the repeated hour", _hours_before(cursor, 1)[:14] + "30:00"
     second = records_by_stream(read(manifest, config, catalog, state_messages(first)))
     assert [p["name"] for p in second["products"] if p["id"] == product["id"]] == ["Changed in the repeated hour"]
+
+
+def _add_product(server, never_modified: bool) -> dict:
+    """A product added now; under the NULL reading the server keeps its updated date NULL."""
+    now = _site_now()
+    with server.api.lock:
+        template = server.api.tables["products"][1]
+        pid = max(p["id"] for p in server.api.tables["products"]) + 1
+        product = {**template, "id": pid, "code": f"SKU-{pid}", "href": f"/products/{pid}.json", "name": "Added after the cursor",
+                   "date_added": now, "date_modified_admin": None if never_modified else now, "date_modified_api": None}
+        server.api.tables["products"].append(product)
+    return product
+
+
+@pytest.mark.parametrize("null_updated", [True, False], ids=["updated-null-until-modified", "updated-set-when-added"])
+def test_a_product_added_after_the_cursor_and_never_modified_reaches_the_next_sync(null_updated, manifest, config_for):
+    with running_sandbox("rec-plus", null_updated=null_updated) as server:
+        config = config_for(server, page_size=50)
+        catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
+        first = read(manifest, config, catalog)
+        product = _add_product(server, never_modified=null_updated)
+        second = read(manifest, config, catalog, state_messages(first))
+        assert not second.errors
+        assert [p["name"] for p in records_by_stream(second)["products"] if p["id"] == product["id"]] == ["Added after the cursor"]
+        assert state_messages(second)[0]["stream"]["stream_state"]["state"]["updated_at"] == product["date_added"]
+
+
+def test_products_state_from_before_the_live_request_keeps_working(sandbox, manifest, config_for):
+    # the state one cursor request wrote: {"updated_at": ...}; upgrading must not mean a full re-sync
+    config = config_for(sandbox, page_size=50)
+    catalog = catalog_for(manifest, config, ["products"], SyncMode.incremental)
+    cursor = max(p["date_modified_admin"] for p in sandbox.api.tables["products"])
+    old = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "products"}, "stream_state": {"updated_at": cursor}}}]
+    product = _add_product(sandbox, never_modified=True)
+    output = read(manifest, config, catalog, old)
+    rows = records_by_stream(output)["products"]
+    assert product["id"] in {p["id"] for p in rows} and len(rows) < 10
+    queries = [_query(r["query"]) for r in sandbox.api_requests("/products")]
+    assert {q["since_timestamp_field"] for q in queries} == {"updated", "live"}
+    assert all(_hours_before(cursor, 3) <= q["since_timestamp"] <= _hours_before(cursor, 2) for q in queries)
+
+
+@pytest.mark.parametrize("category_dates", ["date_modified", "admin_api"])
+def test_categories_are_incremental_on_since_timestamp(category_dates, manifest, config_for):
+    # the doc shows no category record: a modified date named like the products' or not, the cursor moves
+    with running_sandbox("rec-plus", category_dates=category_dates) as server:
+        config = config_for(server, start_date="2026-11-01")  # a first sync reads every category anyway
+        catalog = catalog_for(manifest, config, ["categories"], SyncMode.incremental)
+        first = read(manifest, config, catalog)
+        assert len(records_by_stream(first)["categories"]) == server.api.counts()["categories"]
+        assert "since_timestamp" not in server.api_requests("/categories")[0]["query"]
+        cursor = state_messages(first)[0]["stream"]["stream_state"]["updated_at"]
+        assert cursor == max(server.api._category_modified(c) for c in server.api.tables["categories"])
+
+        changed = server.api.mutate({"resource": "categories", "id": 24003, "set": {"name": "Renamed range"}})
+        second = read(manifest, config, catalog, state_messages(first))
+        rows = records_by_stream(second)["categories"]
+        assert [c["name"] for c in rows if c["id"] == 24003] == ["Renamed range"]
+        assert len(rows) < server.api.counts()["categories"]
+        assert _query(server.api_requests("/categories")[-1]["query"])["since_timestamp"] == _hours_before(cursor, 2)
+        assert state_messages(second)[0]["stream"]["stream_state"]["updated_at"] == server.api._category_modified(changed) > cursor
+
+
+def test_categories_without_any_modified_date_are_read_in_full_every_sync(sandbox, manifest, config_for):
+    # a third reading of the undocumented category record: no date at all; the cursor cannot move, nothing is lost
+    for category in sandbox.api.tables["categories"]:
+        del category["date_modified"]
+    config = config_for(sandbox)
+    catalog = catalog_for(manifest, config, ["categories"], SyncMode.incremental)
+    first = read(manifest, config, catalog)
+    second = read(manifest, config, catalog, state_messages(first))
+    assert not first.errors and not second.errors
+    assert len(records_by_stream(second)["categories"]) == sandbox.api.counts()["categories"]
+    assert not any("since_timestamp" in r["query"] for r in sandbox.api_requests("/categories"))

@@ -18,7 +18,11 @@ Options for other readings of the doc: `max_limit` (a server that caps `limit` l
 `null_updated` (a server whose "updated" column is NULL for products never modified since they were
 added: every fifth product has no `date_modified_admin`, and any `since_timestamp` with
 `since_timestamp_field=updated` leaves those out, as SQL's `NULL >= x` does); `date_offsets` (product
-dates written with the site's UTC offset, `2024-06-01T10:00:00+01:00`; filters still read site time).
+dates written with the site's UTC offset, `2024-06-01T10:00:00+01:00`; filters still read site time);
+`missing_modules` (resources this shop does not use, e.g. `["blog-posts", "testimonials"]`: they
+answer 404 "Resource not found" in the documented error shape); `category_dates` (the doc shows no
+category record: `date_modified` (default) or `admin_api`, product-like `date_added`,
+`date_modified_admin`, `date_modified_api`; `since_timestamp` on categories filters on the latest).
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ class RecPlusApi(SupplierApi):
         return {"domain": "sandbox.invalid", "username": "rec_api_user", "password": "rec_api_pass", "base_url": base_url}
     base_path = "/api/v1"
 
-    def __init__(self, max_limit: int = 1000, null_updated: bool = False, date_offsets: bool = False, **kwargs: Any) -> None:
+    def __init__(self, max_limit: int = 1000, null_updated: bool = False, date_offsets: bool = False,
+                 missing_modules: tuple[str, ...] = (), category_dates: str = "date_modified", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tz = ZoneInfo(SITE_TZ)
         self.site_now = self.now.astimezone(self.tz).replace(tzinfo=None)
@@ -75,6 +80,14 @@ class RecPlusApi(SupplierApi):
         if null_updated:
             for product in self.tables["products"][::5]:
                 product["date_modified_admin"] = None
+        if category_dates == "admin_api":
+            for category in self.tables["categories"]:
+                stamp = category.pop("date_modified")
+                category.update(date_added=stamp, date_modified_admin=stamp, date_modified_api=None)
+        elif category_dates != "date_modified":
+            raise ValueError("category_dates must be date_modified or admin_api")
+        for resource in missing_modules:
+            del self.tables[resource]
         self.router.add("GET", "/api/v1/{resource}", self._list)
         self.router.add("GET", "/api/v1/{resource}/{id}", self._detail)
 
@@ -230,8 +243,9 @@ class RecPlusApi(SupplierApi):
     # -- admin --------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         out = {path.replace("-", "_"): len(rows) for path, rows in self.tables.items()}
-        out["order_lines"] = sum(len(o["lines"]) for o in self.tables["orders"])
-        out["addresses"] = 2 * len(self.tables["orders"])
+        if "orders" in self.tables:
+            out["order_lines"] = sum(len(o["lines"]) for o in self.tables["orders"])
+            out["addresses"] = 2 * len(self.tables["orders"])
         return out
 
     def mutate(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -250,7 +264,8 @@ class RecPlusApi(SupplierApi):
             if resource == "products":
                 record["date_modified_api"] = self._ts(datetime.now(self.tz).replace(tzinfo=None, microsecond=0))
             if resource == "categories":
-                record["date_modified"] = self._ts(datetime.now(self.tz).replace(tzinfo=None, microsecond=0))
+                now = self._ts(datetime.now(self.tz).replace(tzinfo=None, microsecond=0))
+                record["date_modified" if "date_modified" in record else "date_modified_api"] = now
             return record
 
     # -- auth ---------------------------------------------------------------------------------
@@ -273,7 +288,7 @@ class RecPlusApi(SupplierApi):
     # -- routes -------------------------------------------------------------------------------
     def _access(self, request: Request, resource: str) -> Response | None:
         if resource not in self.tables:
-            return _error(404, f"Resource '{resource}' not found")
+            return _error(404, "Resource not found")
         if request.context.get("access") == "public" and not RESOURCES.get(resource, False):
             return _error(403, f"Public API key access only allows public data; '{resource}' needs Full API access")
         return None
@@ -356,11 +371,11 @@ class RecPlusApi(SupplierApi):
             sorts = {}
         elif resource == "categories":
             if since is not None:
-                rows = [c for c in rows if datetime.strptime(c["date_modified"], FMT) >= since]
+                rows = [c for c in rows if datetime.strptime(self._category_modified(c), FMT) >= since]
             parent = request.arg("parent")
             if parent:
                 rows = [c for c in rows if str(c["parent_id"]) == parent]
-            sorts = {"id": lambda c: c["id"], "name": lambda c: c["name"], "sort_order": lambda c: c["sort_order"], "live": lambda c: c["id"], "updated": lambda c: c["date_modified"]}
+            sorts = {"id": lambda c: c["id"], "name": lambda c: c["name"], "sort_order": lambda c: c["sort_order"], "live": lambda c: c["id"], "updated": self._category_modified}
         elif resource == "stock":
             codes = request.arg("codes")
             if codes:
@@ -381,6 +396,10 @@ class RecPlusApi(SupplierApi):
     def _with_offset(self, stamp: str) -> str:
         """A site-time `YYYY-MM-DDTHH:MM:SS` with the site's UTC offset, `...+01:00`."""
         return datetime.strptime(stamp, FMT).replace(tzinfo=self.tz).isoformat()
+
+    @staticmethod
+    def _category_modified(c: dict) -> str:
+        return c.get("date_modified") or max(filter(None, [c.get("date_added"), c.get("date_modified_admin"), c.get("date_modified_api")]))
 
     @staticmethod
     def _product_updated(p: dict) -> str | None:

@@ -5,7 +5,9 @@ retry count where its supplier's doc asks for one); the handler adds the rules e
 shares, after the manifest's filters:
 - a 2xx page that is not JSON (an HTML maintenance, proxy or login page) is retried, never read as
   an empty page (zero records and an early end of paging would be silent loss);
-- 429 and 5xx are retried (the CDK's default mapping), connection errors too.
+- 429 and 5xx are retried (the CDK's default mapping), connection errors too;
+- a response a manifest filter IGNOREs with an `error_message` is logged as a warning (the CDK
+  logs it at INFO), since what it skips never reaches the warehouse.
 
 `RetryWaitStrategy` decides how long each retry waits and when to give up:
 - a 429 waits what `Retry-After` asks (seconds or an HTTP date), else backs off exponentially up to
@@ -270,6 +272,12 @@ class SharedRetryErrorHandler(DefaultErrorHandler):
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
         resolution = super().interpret_response(response_or_exception)
+        if resolution.response_action == ResponseAction.IGNORE and resolution.error_message:
+            # The CDK logs an ignored response at INFO; a response skipped on purpose (a module the
+            # account lacks) is data the user does not get, so it is a WARN in the sync's log. The
+            # CDK's own INFO line then names only the request.
+            logger.warning(resolution.error_message)
+            return ErrorResolution(response_action=ResponseAction.IGNORE, failure_type=resolution.failure_type)
         if (resolution.response_action == ResponseAction.SUCCESS and self.retry_non_json_pages
                 and is_non_json_page(response_or_exception)):
             return ErrorResolution(
