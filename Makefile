@@ -26,9 +26,10 @@ demo: setup
 test: setup
 	.venv/bin/pytest $(PYTEST_ARGS)
 
-# each benchmark prints its numbers; bench/RESULTS.md records them with the machine and date
+# one harness: writes bench/results.json and the table at the top of bench/RESULTS.md (the other
+# scripts in bench/ are single investigations, run by hand)
 bench: setup
-	for b in bench/*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
+	.venv/bin/python bench/harness.py
 
 clean:
 	rm -rf .venv .tools demo/output
