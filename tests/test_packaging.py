@@ -53,3 +53,24 @@ def test_the_image_installs_only_the_runtime_package_and_the_connector(connector
     assert not [d for d in runtime if re.match(r"(airbyte|pytest|supplier-sandbox|connector-testing|duckdb)\b(?!-cdk)", d)]
     dependencies = tomllib.loads((connector / "pyproject.toml").read_text())["project"]["dependencies"]
     assert not [d for d in dependencies if re.match(r"(pytest|supplier-sandbox|connector-testing)\b", d)]
+
+
+# import name -> distribution name, where they differ
+DISTRIBUTIONS = {"airbyte_cdk": "airbyte-cdk", "yaml": "pyyaml"}
+
+
+def test_the_runtime_package_declares_every_import_and_imports_no_test_code():
+    import ast
+    import sys
+
+    declared = {re.split(r"[<>=\[ ;]", d)[0].lower() for d in tomllib.loads((REPO / "shared" / "pyproject.toml").read_text())["project"]["dependencies"]}
+    imported = set()
+    for path in (REPO / "shared" / "connector_common").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "connector_common"}
+    assert not third_party & {"supplier_sandbox", "connector_testing", "airbyte", "pytest", "duckdb"}
+    assert {DISTRIBUTIONS.get(m, m).replace("_", "-") for m in third_party} <= declared
