@@ -136,7 +136,7 @@ def main() -> None:
         threading.Thread.run = original_run  # type: ignore[method-assign]
     records = sum(1 for line in lines if line.startswith('{"type":"RECORD"'))
     if args.no_profile:
-        print(f"{args.source} {args.stream} scale {args.scale}: {records} records, {elapsed:.1f} s wall, {cpu:.1f} s CPU (not profiled)")
+        print(f"{args.source} {args.stream} scale {args.scale}: {records} records, {elapsed:.1f} s wall, {cpu:.2f} s CPU (not profiled)")
         return
     for line in lines:
         if '"type":"TRACE"' in line and '"ERROR"' in line:

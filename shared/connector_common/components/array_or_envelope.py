@@ -42,7 +42,6 @@ import threading
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Union
 
-import dpath
 import requests
 from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtractor
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
@@ -50,6 +49,7 @@ from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
 
 from .bodies import decoded_bodies, json_body
+from .expansion import extracted_records
 
 
 def unwrap(body: Any, data_field: str = "data") -> Any:
@@ -143,14 +143,5 @@ class ArrayOrEnvelopeExtractor(DpathExtractor):
                 yield record
 
     def _records(self, body: Any) -> Iterable[Any]:
-        """DpathExtractor's own walk (field path, then the optional record expander)."""
-        if not self._field_path:
-            extracted = body
-        else:
-            path = [p.eval(self.config) for p in self._field_path]
-            extracted = dpath.values(body, path) if "*" in path else dpath.get(body, path, default=[])
-        if isinstance(extracted, list):
-            for record in extracted:
-                yield from (self.record_expander.expand_record(record) if self.record_expander else [record])
-        elif extracted:
-            yield from (self.record_expander.expand_record(extracted) if self.record_expander else [extracted])
+        """DpathExtractor's own walk (field path, then the optional record expander, without dpath's walk)."""
+        return extracted_records(self, body)
