@@ -201,13 +201,16 @@ class ShipmentIndex:
 
     def load(self, order_id: int, force: bool = False) -> dict[str, dict]:
         with self.lock:
-            if force or order_id not in self.orders:
-                index: dict[str, dict] = {}
-                for shipment in keyset(self.client, f"{API}/orders/{order_id}/shipments"):
-                    for key in self.keys(shipment):
-                        index[key] = shipment
-                self.orders[order_id] = index
-            return self.orders[order_id]
+            if not force and order_id in self.orders:
+                return self.orders[order_id]
+        # read outside the lock: the writer never writes one order's shipments from two threads at once
+        index: dict[str, dict] = {}
+        for shipment in keyset(self.client, f"{API}/orders/{order_id}/shipments"):
+            for key in self.keys(shipment):
+                index[key] = shipment
+        with self.lock:
+            self.orders[order_id] = index
+            return index
 
     def find(self, order_id: int, tracking_number: str | None, client_identifier: str | None, force: bool = False) -> dict | None:
         index = self.load(order_id, force=force)
