@@ -513,8 +513,12 @@ class YodifyWriter:
                 order = None
             if not isinstance(order, dict) or order.get("id") is None:
                 raise BadRecord(f"no order has yodify_order_id {record['yodify_order_id']!r}")
+            # the index's copy is kept current by this sync's own writes (maybe in flight now): it wins
+            known = self.orders.find(order.get("order_number"), order.get("client_identifier"))
+            if known is not None and known.get("id") == order["id"]:
+                return known
             self.orders.add(order)
-            return self.orders.find(order.get("order_number"), order.get("client_identifier")) or order
+            return order
         number = record.get("order_number") or None
         client_id = record.get("order_client_identifier") or None
         if not number and not client_id:

@@ -69,3 +69,17 @@ def test_shipments_of_different_orders_are_written_at_once_each_after_its_order(
         shipped = {by_id[s["order_id"]]["order_number"]: s["tracking_number"] for s in server.api.store.shipments.values()
                    if (s["tracking_number"] or "").startswith("SH-T")}
         assert shipped == {o["order_number"]: f"SH-T{i}" for i, o in enumerate(orders)}
+
+
+def test_a_shipment_naming_its_order_by_yodify_id_next_to_that_orders_update_writes_each_once():
+    with running_sandbox("yodify", latency_ms=20) as server:
+        order = order_records(server, 1, prefix="YID")[0]
+        write(server, [record("orders", order), state("orders", 0)], ["orders"])
+        held = next(o for o in server.api.store.orders.values() if o["order_number"] == "YID-00000")
+        raw = [record("shipments", {"yodify_order_id": held["id"], "tracking_number": "YID-T", "carrier": "ups"}),
+               record("orders", {**order, "shipping_instructions": "Side door"}), state("orders", 1)]
+        for _ in range(2):  # the second run writes nothing
+            write(server, raw, ["orders", "shipments"])
+        kinds = [w["kind"] for w in server.api.writes]
+        assert kinds.count("shipment_create") == 1 and kinds.count("order_update") == 1 and kinds.count("order_confirm") == 1
+        assert server.api.store.orders[held["id"]]["shipping_instructions"] == "Side door"
