@@ -180,7 +180,8 @@ class YodifyWriter:
         self.pool = ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="yodify-write")
         self.pending: "OrderedDict[Future, tuple[str, str, list[tuple[str, str]], dict]]" = OrderedDict()
         self.pending_by_key: dict[tuple[str, str], Future] = {}  # ordering key -> the last write holding it
-        self._lookback_done = False
+        now = now_utc()
+        self.lookback_window = (now - self.lookback, now + ORDER_DATE_MARGIN)
         self._order_locks: dict[int, threading.Lock] = {}
         self._order_locks_lock = threading.Lock()
         self.handlers: dict[str, Callable[[dict], str]] = {s.name: getattr(self, s.handler) for s in STREAMS.values()}
@@ -361,11 +362,7 @@ class YodifyWriter:
 
     # -- orders ------------------------------------------------------------------------------------
     def _order_windows(self, ordered: Any, force: bool = False) -> None:
-        with self.orders.lock:
-            if not self._lookback_done:
-                now = now_utc()
-                self.orders.ensure(now - self.lookback, now + ORDER_DATE_MARGIN)
-                self._lookback_done = True
+        self.orders.ensure(*self.lookback_window)  # read once: fixed when the sync starts
         moment = moment_of(ordered)
         if moment is not None:
             self.orders.ensure(*window(moment, ORDER_DATE_MARGIN), force=force)
