@@ -89,9 +89,11 @@ class DestinationYodify(Destination):
         init_uncaught_exception_handler(logger)
         for message in self.run_cmd(self.parse_args(args)):
             if isinstance(message, AirbyteMessage):
-                print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode())
+                line = orjson.dumps(AirbyteMessageSerializer.dump(message)).decode()
             else:
-                print(message.model_dump_json(exclude_none=True))
+                line = message.model_dump_json(exclude_none=True)
+            # one write per line: log lines from the writer's threads cannot land inside it
+            sys.stdout.write(line + "\n")
             sys.stdout.flush()
 
     def discover(self) -> "DestinationCatalog":  # noqa: F821 - airbyte_protocol.models, imported on use

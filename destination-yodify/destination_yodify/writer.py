@@ -1,10 +1,13 @@
 """How each object's records become Yodify API calls: upsert by matching key, exactly once.
 
-One `YodifyWriter` per sync. `submit(object, record)` validates the record and writes it: orders,
-shipments and addresses in line (they depend on each other and need look-ups first), SKU inventory
-and prices on a bounded thread pool (absolute values of independent SKUs). `flush()` waits until
-every submitted record is written or rejected, and stores the rejected ones; the destination emits
-a STATE message only after `flush()` returns.
+One `YodifyWriter` per sync. `submit(object, record)` validates the record and writes it, on a
+bounded thread pool for the objects the stream table marks `concurrent` (orders, shipments, SKU
+inventory and prices), in line for the others (addresses). A write first waits for every earlier
+one still in flight that shares one of its ordering keys (`Stream.ordered_by`: an order's
+number or client identifier, a shipment's order and pickup address, a SKU's id), so records for
+one object apply in input order and never at once, while different objects are written together.
+`flush()` waits until every submitted record is written or rejected, and stores the rejected ones;
+the destination emits a STATE message only after `flush()` returns.
 
 Exactly-once rules (README, "Exactly once"):
 - Compare before writing: an object found by its matching key is changed only in the fields whose
@@ -13,7 +16,7 @@ Exactly-once rules (README, "Exactly once"):
   failure (timeout, dropped connection, 5xx, unreadable 2xx) the writer re-reads the object and
   re-sends only while the write has not landed, backing off as the HTTP client's retries do.
 - Absolute values only: UpdateInventory, never the relative AdjustInventory.
-- Records for one object apply in input order.
+- Records for one object apply in input order, one at a time.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ import logging
 import threading
 import time
 from collections import OrderedDict, defaultdict
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import jsonschema
 from airbyte_cdk.models import FailureType
@@ -174,9 +178,12 @@ class YodifyWriter:
         self.addresses = AddressIndex(self.client)
         self.summary = Summary()
         self.pool = ThreadPoolExecutor(max_workers=self.max_concurrency, thread_name_prefix="yodify-write")
-        self.pending: "OrderedDict[Future, tuple[str, str, Any, dict]]" = OrderedDict()
-        self.pending_by_key: dict[tuple[str, Any], Future] = {}
-        self._lookback_done = False
+        self.pending: "OrderedDict[Future, tuple[str, str, list[tuple[str, str]], dict]]" = OrderedDict()
+        self.pending_by_key: dict[tuple[str, str], Future] = {}  # ordering key -> the last write holding it
+        now = now_utc()
+        self.lookback_window = (now - self.lookback, now + ORDER_DATE_MARGIN)
+        self._order_locks: dict[int, threading.Lock] = {}
+        self._order_locks_lock = threading.Lock()
         self.handlers: dict[str, Callable[[dict], str]] = {s.name: getattr(self, s.handler) for s in STREAMS.values()}
 
     def mode(self, stream: str) -> str:
@@ -195,13 +202,39 @@ class YodifyWriter:
         key = record_key(stream, record)
         try:
             self.validate(stream, record)
+            keys = self.ordering_keys(stream, record)
         except BadRecord as bad:
             self.bad(stream, key, bad.message, record)
             return
-        if STREAMS[stream].concurrent:
-            self._submit_async(stream, key, record)
+        earlier = {f for k in keys if (f := self.pending_by_key.get(k)) is not None and not f.done()}
+        if not STREAMS[stream].concurrent:
+            wait(earlier)
+            self._finish(stream, key, record, lambda: self.handlers[stream](record))
             return
-        self._finish(stream, key, record, lambda: self.handlers[stream](record))
+        while len(self.pending) >= self.max_concurrency * 4:
+            self._reap(block=True)
+        future = self.pool.submit(self._run_captured, stream, record, earlier)
+        self.pending[future] = (stream, key, keys, record)
+        for k in keys:
+            self.pending_by_key[k] = future
+        self._reap(block=False)
+
+    def ordering_keys(self, stream: str, record: dict) -> list[tuple[str, str]]:
+        """The keys this record must not share with a write in flight (`Stream.ordered_by`). A SKU is
+        resolved to its id first (a look-up in the SKU list read once), so both its names are one key."""
+        keys = set()
+        for kind, field in STREAMS[stream].ordered_by:
+            if record.get(field) not in (None, ""):
+                keys.add((kind, str(self._sku_id(record) if kind == "sku" else record[field])))
+        return sorted(keys)
+
+    @contextmanager
+    def _one_writer(self, order_id: Any) -> Iterator[None]:
+        """Writes to one Yodify order never overlap, even from records that name it by different keys."""
+        with self._order_locks_lock:
+            lock = self._order_locks.setdefault(int(order_id), threading.Lock())
+        with lock:
+            yield
 
     def _finish(self, stream: str, key: str, record: Any, work: Callable[[], str]) -> None:
         try:
@@ -214,27 +247,12 @@ class YodifyWriter:
             return
         self.summary.add(stream, outcome)
 
-    def _submit_async(self, stream: str, key: str, record: dict) -> None:
-        # writes to one SKU keep their input order whichever key names it: resolve the SKU here,
-        # then wait for an earlier write to it before starting this one
+    def _run_captured(self, stream: str, record: dict, earlier: set[Future]) -> tuple[str, Exception | None]:
+        # wait on the pool, not in submit, so later records for other keys are not held up. No
+        # deadlock: the pool starts tasks in submission order, so every write waited for has started
+        wait(earlier)
         try:
-            sku_id = self._sku_id(record)
-        except BadRecord as bad:
-            self.bad(stream, key, bad.message, record)
-            return
-        earlier = self.pending_by_key.get((stream, sku_id))
-        if earlier is not None and not earlier.done():
-            wait([earlier])
-        while len(self.pending) >= self.max_concurrency * 4:
-            self._reap(block=True)
-        future = self.pool.submit(self._run_captured, stream, record, sku_id)
-        self.pending[future] = (stream, key, sku_id, record)
-        self.pending_by_key[(stream, sku_id)] = future
-        self._reap(block=False)
-
-    def _run_captured(self, stream: str, record: dict, sku_id: int) -> tuple[str, Exception | None]:
-        try:
-            return self._update_sku(stream, record, sku_id), None
+            return self.handlers[stream](record), None
         except Exception as exc:  # noqa: BLE001 - reported on the main thread
             return "", exc
 
@@ -242,9 +260,10 @@ class YodifyWriter:
         if block and self.pending:
             wait(list(self.pending), return_when=FIRST_COMPLETED)
         for future in [f for f in self.pending if f.done()]:
-            stream, key, sku_id, record = self.pending.pop(future)
-            if self.pending_by_key.get((stream, sku_id)) is future:
-                del self.pending_by_key[(stream, sku_id)]
+            stream, key, keys, record = self.pending.pop(future)
+            for k in keys:
+                if self.pending_by_key.get(k) is future:
+                    del self.pending_by_key[k]
             outcome, exc = future.result()
             if exc is None:
                 self.summary.add(stream, outcome)
@@ -343,10 +362,7 @@ class YodifyWriter:
 
     # -- orders ------------------------------------------------------------------------------------
     def _order_windows(self, ordered: Any, force: bool = False) -> None:
-        if not self._lookback_done:
-            now = now_utc()
-            self.orders.ensure(now - self.lookback, now + ORDER_DATE_MARGIN)
-            self._lookback_done = True
+        self.orders.ensure(*self.lookback_window)  # read once: fixed when the sync starts
         moment = moment_of(ordered)
         if moment is not None:
             self.orders.ensure(*window(moment, ORDER_DATE_MARGIN), force=force)
@@ -376,7 +392,8 @@ class YodifyWriter:
         self._order_windows(record.get("ordered_date"))
         existing = self.orders.find(number, client_id)
         if existing is not None:
-            return self._update_order(existing, record)
+            with self._one_writer(existing["id"]):
+                return self._update_order(existing, record)
         if self.mode("orders") == UPDATE:
             raise BadRecord(f"no order has {record_key('orders', record)}; the update sync mode never creates: use append_dedup (upsert) to create it")
         if not record.get("items"):
@@ -493,8 +510,12 @@ class YodifyWriter:
                 order = None
             if not isinstance(order, dict) or order.get("id") is None:
                 raise BadRecord(f"no order has yodify_order_id {record['yodify_order_id']!r}")
+            # the index's copy is kept current by this sync's own writes (maybe in flight now): it wins
+            known = self.orders.find(order.get("order_number"), order.get("client_identifier"))
+            if known is not None and known.get("id") == order["id"]:
+                return known
             self.orders.add(order)
-            return self.orders.find(order.get("order_number"), order.get("client_identifier")) or order
+            return order
         number = record.get("order_number") or None
         client_id = record.get("order_client_identifier") or None
         if not number and not client_id:
@@ -533,6 +554,10 @@ class YodifyWriter:
         if not tracking and not client_id:
             raise BadRecord("tracking_number and client_identifier are both empty; one is needed to match the shipment")
         order = self._order_for(record)
+        with self._one_writer(order["id"]):
+            return self._write_shipment(order, record, tracking, client_id)
+
+    def _write_shipment(self, order: dict, record: dict, tracking: str | None, client_id: str | None) -> str:
         order_id = int(order["id"])
         shipment_type = record.get("shipment_type") or "Tracked"
         carrier_value = record.get("carrier")

@@ -107,13 +107,16 @@ def paged(client: HttpClient, path: str, params: dict[str, Any] | None = None) -
 
 
 class OrderIndex:
-    """Existing orders by `order_number` and `client_identifier`, filled one created-date window at a time."""
+    """Existing orders by `order_number` and `client_identifier`, filled one created-date window at a
+    time. Windows are read without holding the lock, so writes of orders with different dates
+    look up at once; a window another thread is reading is waited for, not read twice."""
 
     def __init__(self, client: HttpClient) -> None:
         self.client = client
         self.by_number: dict[str, dict] = {}
         self.by_client_id: dict[str, dict] = {}
         self.covered: list[tuple[datetime, datetime]] = []
+        self.reading: list[tuple[tuple[datetime, datetime], threading.Event]] = []
         self.everything = False
         self.scans = 0
         self.lock = threading.RLock()
@@ -125,6 +128,15 @@ class OrderIndex:
             if order.get("client_identifier"):
                 self.by_client_id[order["client_identifier"]] = order
 
+    def _add_listed(self, order: dict) -> None:
+        # the copy this sync holds of an order is kept current by its own writes, and a list read
+        # may have begun before one of them: it never replaces that copy
+        with self.lock:
+            for index, field in ((self.by_number, "order_number"), (self.by_client_id, "client_identifier")):
+                value = order.get(field)
+                if value and (index.get(value) or {}).get("id") != order.get("id"):
+                    index[value] = order
+
     def find(self, order_number: str | None, client_identifier: str | None) -> dict | None:
         with self.lock:
             if order_number:
@@ -133,9 +145,10 @@ class OrderIndex:
                 return self.by_client_id.get(client_identifier)
             return None
 
-    def _uncovered(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    @staticmethod
+    def _uncovered(start: datetime, end: datetime, covered: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
         gaps = [(start, end)]
-        for c_start, c_end in self.covered:
+        for c_start, c_end in covered:
             nxt = []
             for g_start, g_end in gaps:
                 if c_end <= g_start or c_start >= g_end:
@@ -150,15 +163,32 @@ class OrderIndex:
 
     def ensure(self, start: datetime, end: datetime, force: bool = False) -> None:
         """Make sure every order created in [start, end] is indexed (`force`: scan again even if it was)."""
-        with self.lock:
-            if self.everything and not force:
+        while True:
+            with self.lock:
+                if self.everything and not force:
+                    return
+                busy = [] if force else [(w, done) for w, done in self.reading if w[0] < end and w[1] > start]
+                gaps = [(start, end)] if force else self._uncovered(start, end, self.covered + [w for w, _ in busy])
+                mine = [(gap, threading.Event()) for gap in gaps]
+                self.reading += mine
+            try:
+                for gap, _ in mine:
+                    found = list(keyset(self.client, f"{API}/Orders", {"CreatedOnMin": iso(gap[0]), "CreatedOnMax": iso(gap[1])}))
+                    with self.lock:
+                        self.scans += 1
+                        for order in found:
+                            self._add_listed(order)
+                        self.covered.append(gap)
+            finally:
+                with self.lock:
+                    for entry in mine:
+                        self.reading.remove(entry)
+                        entry[1].set()
+            if not busy:
                 return
-            gaps = [(start, end)] if force else self._uncovered(start, end)
-            for g_start, g_end in gaps:
-                self.scans += 1
-                for order in keyset(self.client, f"{API}/Orders", {"CreatedOnMin": iso(g_start), "CreatedOnMax": iso(g_end)}):
-                    self.add(order)
-                self.covered.append((g_start, g_end))
+            for _, done in busy:
+                done.wait()
+            force = False  # what the others read is covered now; a read that failed is a gap again
 
     def count(self, windows: list[tuple[datetime, datetime]], order_number: str | None, client_identifier: str | None) -> int:
         """How many orders created in `windows` carry the key (more than one: a duplicate)."""
@@ -178,7 +208,7 @@ class OrderIndex:
                 return
             self.scans += 1
             for order in keyset(self.client, f"{API}/Orders"):
-                self.add(order)
+                self._add_listed(order)
             self.everything = True
 
 
@@ -201,13 +231,16 @@ class ShipmentIndex:
 
     def load(self, order_id: int, force: bool = False) -> dict[str, dict]:
         with self.lock:
-            if force or order_id not in self.orders:
-                index: dict[str, dict] = {}
-                for shipment in keyset(self.client, f"{API}/orders/{order_id}/shipments"):
-                    for key in self.keys(shipment):
-                        index[key] = shipment
-                self.orders[order_id] = index
-            return self.orders[order_id]
+            if not force and order_id in self.orders:
+                return self.orders[order_id]
+        # read outside the lock: the writer never writes one order's shipments from two threads at once
+        index: dict[str, dict] = {}
+        for shipment in keyset(self.client, f"{API}/orders/{order_id}/shipments"):
+            for key in self.keys(shipment):
+                index[key] = shipment
+        with self.lock:
+            self.orders[order_id] = index
+            return index
 
     def find(self, order_id: int, tracking_number: str | None, client_identifier: str | None, force: bool = False) -> dict | None:
         index = self.load(order_id, force=force)

@@ -77,22 +77,26 @@ def test_reject_mode_reports_each_bad_record_with_stream_key_and_message_and_cou
     assert write_kinds(sandbox)["order_create"] == 2
 
 
-def test_fail_mode_stops_at_the_first_bad_record_and_checkpoints_nothing_after_it(sandbox, caplog):
-    config = make_config(sandbox, on_bad_record="fail")
-    raw = [record("orders", order_records(sandbox, 1, prefix="FIRST")[0]), state("orders", "a"),
-           record("orders", {"order_number": "BAD-API", "items": [{"yodify_sku_id": 999999, "quantity": 1}]}),
-           record("orders", order_records(sandbox, 1, prefix="NEVER")[0]), state("orders", "b")]
-    emitted = []
-    with caplog.at_level(logging.INFO, logger="airbyte"), pytest.raises(AirbyteTracedException) as err:
-        for message in DestinationYodify().write(config, catalog_obj(["orders"]), to_messages(raw)):
-            emitted.append(message)
-    assert states_of(emitted) == ["a"]
-    assert "orders record order_number=BAD-API" in err.value.message and "SKU 999999 could not be found" in err.value.message
-    assert "on_bad_record" in err.value.message
-    assert err.value.failure_type.value == "config_error"
-    numbers = {o["order_number"] for o in sandbox.api.store.orders.values()}
-    assert "FIRST-00000" in numbers and "NEVER-00000" not in numbers
-    assert "failed 1" in summary_line(caplog)  # the summary still ends the sync
+def test_fail_mode_stops_at_the_first_bad_record_and_checkpoints_nothing_after_it(caplog):
+    # orders are written concurrently: the writes already in flight when the bad one comes back
+    # (at most 4 x max_concurrency) may land, none after; no state after the bad record goes out
+    with running_sandbox("yodify", latency_ms=30) as sandbox:
+        config = make_config(sandbox, on_bad_record="fail", max_concurrency=2)
+        raw = [record("orders", order_records(sandbox, 1, prefix="FIRST")[0]), state("orders", "a"),
+               record("orders", {"order_number": "BAD-API", "items": [{"yodify_sku_id": 999999, "quantity": 1}]})]
+        raw += [record("orders", o) for o in order_records(sandbox, 40, prefix="NEVER")] + [state("orders", "b")]
+        emitted = []
+        with caplog.at_level(logging.INFO, logger="airbyte"), pytest.raises(AirbyteTracedException) as err:
+            for message in DestinationYodify().write(config, catalog_obj(["orders"]), to_messages(raw)):
+                emitted.append(message)
+        assert states_of(emitted) == ["a"]
+        assert "orders record order_number=BAD-API" in err.value.message and "SKU 999999 could not be found" in err.value.message
+        assert "on_bad_record" in err.value.message
+        assert err.value.failure_type.value == "config_error"
+        numbers = {o["order_number"] for o in sandbox.api.store.orders.values()}
+        assert "FIRST-00000" in numbers
+        assert len([n for n in numbers if n.startswith("NEVER-")]) <= 4 * 2
+        assert "failed 1" in summary_line(caplog)  # the summary still ends the sync
 
 
 def test_fail_mode_as_console_script_exits_non_zero_with_a_clear_trace(sandbox):

@@ -6,7 +6,8 @@ no real API has and that are never faulted:
 
     GET  /_sandbox/counts     records per stream, as a complete sync must emit them
     POST /_sandbox/mutate     change records (body: the API's mutate payload) for incremental tests
-    GET  /_sandbox/requests   the request log (method, path, query, status)
+    GET  /_sandbox/requests   the request log (method, path, query, status, and `started`/`ended`
+                              epoch seconds: when it arrived and when its answer was ready)
     GET  /_sandbox/writes     every write the API committed
     GET  /_sandbox/faults     how often each fault was seen and fired
 """
@@ -55,6 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         sandbox = self.server.sandbox
+        started = time.time()
         body = self._read_body()
         request = Request.parse(self.command, self.path, dict(self.headers.items()), body)
         if request.path.startswith("/_sandbox/"):
@@ -67,7 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         if "slow" in kinds:
             time.sleep((kinds["slow"].arg or 1000) / 1000)
         if "drop" in kinds:
-            sandbox.record(request, 0)
+            sandbox.record(request, 0, started)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
@@ -75,13 +77,13 @@ class _Handler(BaseHTTPRequestHandler):
         if pre is not None and not 400 <= pre.status < 500 and sandbox.error_retry_after is not None:
             pre.headers["Retry-After"] = str(sandbox.error_retry_after)
         if pre is not None:
-            sandbox.record(request, pre.status)
+            sandbox.record(request, pre.status, started)
             self._send(pre)
             return
         response = sandbox.dispatch(request)
         if "commit500" in kinds and response.status < 400:
             response = Response.json({"error": "Internal Server Error", "status": 500}, status=500)
-        sandbox.record(request, response.status)
+        sandbox.record(request, response.status, started)
         self._send(response, truncate="truncate" in kinds)
 
     @staticmethod
@@ -204,10 +206,11 @@ class SandboxServer:
     def set_faults(self, specs: list[str]) -> None:
         self.faults = FaultPlan.parse(specs)
 
-    def record(self, request: Request, status: int) -> None:
+    def record(self, request: Request, status: int, started: float) -> None:
         query = "&".join(f"{k}={v}" for k, values in request.query.items() for v in values)
         with self._log_lock:
-            self.requests.append({"method": request.method, "path": request.path, "query": query, "status": status})
+            self.requests.append({"method": request.method, "path": request.path, "query": query, "status": status,
+                                  "started": started, "ended": time.time()})
 
     def api_requests(self, path_contains: str = "") -> list[dict]:
         with self._log_lock:
