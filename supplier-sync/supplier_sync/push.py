@@ -24,8 +24,9 @@ from .connector_logs import summary_line, trace_errors
 DESTINATION = "destination-yodify"
 SCHEMA = "yodify_push"
 SOURCE_NAME = "supplier-sync"
-# destination stream -> its match key (the push table has the stream's name: dbt aliases)
-STREAMS = {"sku_inventory": "sku_id", "sku_prices": "sku_id", "shipments": "client_identifier"}
+# destination stream -> its primary key in the push table (named by the stream: dbt aliases); Yodify's
+# own ids go under the destination's yodify_* names, so no supplier id can be taken for one
+STREAMS = {"sku_inventory": "yodify_sku_id", "sku_prices": "yodify_sku_id", "shipments": "client_identifier"}
 
 
 @dataclass

@@ -22,6 +22,28 @@ REFUSALS: dict[str, tuple[int, str, bytes]] = {
 }
 
 
+class _QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler], before_stop=None) -> Iterator[str]:
+    """Serve `handler` on 127.0.0.1 and a free port in a thread; yields the base URL, then stops
+    (`before_stop` first: it ends a handler that would otherwise never return)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        if before_stop:
+            before_stop()
+        server.shutdown()
+        server.server_close()
+
+
 @contextlib.contextmanager
 def hanging_server() -> Iterator[str]:
     """Accepts every connection and never sends a byte; yields its base URL."""
@@ -57,7 +79,7 @@ def trickling_server(interval: float = 0.3) -> Iterator[str]:
     read timeout ever fires. Yields its base URL."""
     stop = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_QuietHandler):
         def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -73,19 +95,8 @@ def trickling_server(interval: float = 0.3) -> Iterator[str]:
 
         do_POST = do_GET
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    with _serving(Handler, before_stop=stop.set) as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -93,7 +104,7 @@ def wrong_answer_server(kind: str) -> Iterator[str]:
     """Answers every request with `WRONG_ANSWERS[kind]` (or `REFUSALS[kind]`); yields its base URL."""
     status, content_type, body = {**WRONG_ANSWERS, **REFUSALS}[kind]
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_QuietHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length:
@@ -106,17 +117,8 @@ def wrong_answer_server(kind: str) -> Iterator[str]:
 
         do_GET = do_POST = _answer
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serving(Handler) as url:
+        yield url
 
 
 def _break_keys(body, key: str) -> bool:
@@ -149,7 +151,7 @@ def key_breaking_proxy(target: str, key: str) -> Iterator[str]:
 
     session = requests.Session()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_QuietHandler):
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             data = self.rfile.read(length) if length else None
@@ -173,15 +175,8 @@ def key_breaking_proxy(target: str, key: str) -> Iterator[str]:
 
         do_GET = do_POST = _forward
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        with _serving(Handler) as url:
+            yield url
     finally:
-        server.shutdown()
-        server.server_close()
         session.close()

@@ -5,7 +5,7 @@
 -- Yodify does not list is sent as a Custom shipment with its tracking number.
 select
     y.order_number,
-    y.id as order_id,
+    y.id as yodify_order_id,
     s.source || '-' || s.shipment_id as client_identifier,
     s.tracking_number,
     s.tracking_url,

@@ -10,7 +10,7 @@ with ranked as (
 
 select
     sku_identifier,
-    sku_id,
+    sku_id as yodify_sku_id,
     {% if var('stock') == 'preferred' -%}
     cast(max(case when rank = 1 then units end) as double precision) as inventory,
     {%- else -%}

@@ -9,7 +9,7 @@ with ranked as (
 
 select
     sku_identifier,
-    sku_id,
+    sku_id as yodify_sku_id,
     cast(round(cast(price * {{ var('price_markup') or 0 }} as decimal(18, 4)), 2) as double precision) as list_price,
     {{ airbyte_columns("cast(sku_id as " ~ dbt.type_string() ~ ")") }}
 from ranked
