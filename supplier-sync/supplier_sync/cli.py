@@ -12,6 +12,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -49,17 +50,20 @@ def run_loop(cfg: config_module.Config, *, full_refresh: bool = False, push: boo
     secrets = cfg.secrets()
 
     from .display import Display
-    from .extract import new_result, sync_supplier
+    from .extract import new_result, open_source, sync_supplier
 
     results = [new_result(connector) for connector in cfg.sources]
     mode = "full refresh" if full_refresh else "incremental"
     with Display(out, results, f"supplier-sync: {len(results)} suppliers into {cfg.warehouse.name}, {mode}") as display:
-        for result in results:
-            with captured_output(log_file):
-                sync_supplier(result.connector, cfg.sources[result.connector], cfg.warehouse,
-                              full_refresh=full_refresh, result=result, on_update=display.update)
-            if result.error:
-                result.error = config_module.mask(result.error, secrets)
+        # every connector's discover at once (start-up is most of a discover); the reads one at a
+        # time, since one process at a time writes the DuckDB file
+        with ThreadPoolExecutor(max_workers=max(1, len(results))) as pool, captured_output(log_file):
+            opened = {r.connector: pool.submit(open_source, r.connector, cfg.sources[r.connector]) for r in results}
+            for result in results:
+                sync_supplier(result.connector, cfg.sources[result.connector], cfg.warehouse, full_refresh=full_refresh,
+                              result=result, on_update=display.update, opened=opened[result.connector])
+                if result.error:
+                    result.error = config_module.mask(result.error, secrets)
         display.update("building the unified models with dbt")
         from .transform import build_models
 

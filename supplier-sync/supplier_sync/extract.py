@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,10 +44,23 @@ class SupplierResult:
         return self.error is not None
 
 
-def sync_supplier(connector: str, connector_config: dict[str, Any], warehouse: Path, *, full_refresh: bool,
-                  result: SupplierResult, on_update: Callable[[], None]) -> SupplierResult:
-    """Read every stream of `connector` into schema `result.supplier` of `warehouse`; fills `result`."""
+def open_source(connector: str, connector_config: dict[str, Any]) -> Any:
+    """The connector as a PyAirbyte source with every stream selected: one `discover` process.
+    Each run discovers (a connector upgrade may change its catalog), but the loop runs these ahead
+    of the reads, all at once, so a supplier's read does not wait for its connector's start-up."""
     import airbyte as ab
+
+    source = ab.get_source(connector, local_executable=str(connector_executable(connector)))
+    # the connector validates its config itself on every command: no extra `spec` run for it here
+    source.set_config(connector_config, validate=False)
+    source.select_all_streams()
+    return source
+
+
+def sync_supplier(connector: str, connector_config: dict[str, Any], warehouse: Path, *, full_refresh: bool,
+                  result: SupplierResult, on_update: Callable[[], None], opened: "Future[Any] | None" = None) -> SupplierResult:
+    """Read every stream of `connector` into schema `result.supplier` of `warehouse`; fills `result`.
+    `opened`: `open_source` already running for it."""
     from airbyte._util.name_normalizers import LowerCaseNormalizer
     from airbyte.caches import DuckDBCache
     from airbyte_protocol.models import SyncMode
@@ -58,10 +72,7 @@ def sync_supplier(connector: str, connector_config: dict[str, Any], warehouse: P
     cache = DuckDBCache(db_path=str(warehouse), schema_name=result.supplier)
     tracker: list[Any] = []
     try:
-        source = ab.get_source(connector, local_executable=str(connector_executable(connector)))
-        # the connector validates its config itself on every command: no extra `spec` run for it here
-        source.set_config(connector_config, validate=False)
-        source.select_all_streams()
+        source = opened.result() if opened is not None else open_source(connector, connector_config)
         for stream in source.discovered_catalog.streams:
             result.streams[stream.name] = StreamResult(incremental=SyncMode.incremental in stream.supported_sync_modes)
         result.status = "reading"
