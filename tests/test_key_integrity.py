@@ -74,7 +74,8 @@ def test_null_keys_warned_and_repeats_warned_or_passed_as_each_stream_declares(s
     manifest = _manifest(source)
     with running_sandbox(connector.sandbox) as server:
         config = connector.config(server.url)
-        picks = {rule: pick for rule in (UPDATE, LOGGED) if (pick := _pick(_streams(source, config), rule))}
+        streams = _streams(source, config)
+        picks = {rule: pick for rule in (UPDATE, LOGGED) if (pick := _pick(streams, rule))}
         names = [name for name, _ in picks.values()]
         clean = read(manifest, config, catalog_for(manifest, config, names))
         assert not [w for w in _warnings(clean) if "primary key" in w or "came twice" in w or "Key integrity" in w]
