@@ -51,9 +51,9 @@ from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
 from . import transport
 from .config_checks import config_problems, future_date_settings
-from .key_integrity import KeyIntegrity
+from .key_integrity import KeyIntegrity, declarations
 from .masking import masked_url, register_url_secrets
-from .state_checks import check_state, per_stream_state, stream_cursors
+from .state_checks import check_state, per_stream_state
 
 MANIFEST = "manifest.yaml"
 logger = logging.getLogger("airbyte")
@@ -121,8 +121,7 @@ class SupplierSource(ConcurrentDeclarativeSource):
         for warning in self.startup_warnings:
             yield AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.WARN, message=warning))
         streams = [s for s in self.resolved_manifest.get("streams") or [] if isinstance(s, Mapping)]
-        integrity = KeyIntegrity({s.get("name"): s.get("primary_key") for s in streams},
-                                 {name: field for name, (field, _) in stream_cursors(self.resolved_manifest, config).items()})
+        integrity = KeyIntegrity({s.get("name"): s.get("primary_key") for s in streams}, declarations(streams))
         for message in super().read(logger, config, catalog, state):
             yield from integrity.observe(message)
         yield from integrity.summary()

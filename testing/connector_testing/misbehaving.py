@@ -9,7 +9,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from typing import Iterable, Iterator
 
 WRONG_ANSWERS: dict[str, tuple[int, str, bytes]] = {
     "html-200": (200, "text/html; charset=utf-8", b"<!DOCTYPE html><html><body><h1>Welcome to our shop</h1></body></html>"),
@@ -144,10 +144,13 @@ def _break_keys(body, key: str) -> bool:
 
 
 @contextlib.contextmanager
-def key_breaking_proxy(target: str, key: str) -> Iterator[str]:
-    """Forwards every request to `target`; in each JSON answer with a list of records holding `key`,
-    one record gets a null key and another comes twice. Yields the proxy's base URL."""
+def key_breaking_proxy(target: str, key: str | Iterable[str]) -> Iterator[str]:
+    """Forwards every request to `target`; in each JSON answer with a list of records holding `key`
+    (or the first of several keys, one per stream read), one record gets a null key and another comes
+    twice. Yields the proxy's base URL."""
     import requests
+
+    keys = [key] if isinstance(key, str) else list(key)
 
     session = requests.Session()
 
@@ -163,7 +166,7 @@ def key_breaking_proxy(target: str, key: str) -> Iterator[str]:
                     parsed = json.loads(body)
                 except ValueError:
                     parsed = None
-                if parsed is not None and _break_keys(parsed, key):
+                if parsed is not None and any(_break_keys(parsed, k) for k in keys):
                     body = json.dumps(parsed).encode()
             self.send_response(answer.status_code)
             for name, value in answer.headers.items():
