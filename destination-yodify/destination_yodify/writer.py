@@ -37,6 +37,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from connector_common.dates import parse_datetime
+from connector_common.transport import CONNECT_TIMEOUT_KEY, READ_TIMEOUT_KEY, TIMEOUT_SPEC_PROPERTIES, timeouts_from_config
 from connector_common.http_client import (
     AmbiguousWriteError,
     ApiError,
@@ -55,6 +56,16 @@ GRACE_TIMEOUTS = 2  # the look-up after a timed-out write waits this many read t
 ORDER_DATE_MARGIN = timedelta(days=1)
 AMBIGUITY_MARGIN = timedelta(minutes=10)
 UPSERT, UPDATE = "append_dedup", "update"
+DEFAULT_READ_TIMEOUT = 60.0  # a write answers within a minute; the grace after a timed-out one is twice this
+LEGACY_READ_TIMEOUT_KEY = "request_timeout_seconds"
+# the timeout settings every connector takes, with this destination's read default
+TIMEOUT_PROPERTIES = {
+    CONNECT_TIMEOUT_KEY: dict(TIMEOUT_SPEC_PROPERTIES[CONNECT_TIMEOUT_KEY], order=12),
+    READ_TIMEOUT_KEY: dict(TIMEOUT_SPEC_PROPERTIES[READ_TIMEOUT_KEY], default=DEFAULT_READ_TIMEOUT, order=13, description=(
+        "How long to wait for the next bytes of an answer before retrying (a write that times out is never re-sent "
+        "blind: the destination waits at least twice this, then looks whether it landed). Replaces "
+        "request_timeout_seconds, which is still read when this is not set.")),
+}
 
 log = logging.getLogger("airbyte")
 
@@ -81,12 +92,21 @@ def record_key(stream: str, record: Mapping[str, Any]) -> str:
     return STREAMS[stream].key(record)
 
 
+def timeouts(config: Mapping[str, Any]) -> tuple[float, float]:
+    """(connect, read) seconds from the settings every connector takes (`transport`); this
+    destination's older `request_timeout_seconds` is the read timeout where `read_timeout_seconds`
+    is not set, and the connect timeout is never longer than the read timeout unless set."""
+    legacy = config.get(LEGACY_READ_TIMEOUT_KEY)
+    defaults = {READ_TIMEOUT_KEY: DEFAULT_READ_TIMEOUT if legacy is None else legacy}
+    connect, read = timeouts_from_config({**defaults, **{k: v for k, v in config.items() if v is not None}})
+    return (connect if CONNECT_TIMEOUT_KEY in config else min(connect, read)), read
+
+
 def build_client(config: Mapping[str, Any], max_concurrency: int = 8) -> HttpClient:
-    read_timeout = float(config.get("request_timeout_seconds") or 60)
     return HttpClient(
         config["base_url"],
         token_provider_from_config(config["credentials"]),
-        timeout=(min(10.0, read_timeout), read_timeout),
+        timeout=timeouts(config),
         # under concurrency one request can meet several 5xx in a row: more attempts than the default
         max_retries=10,
         backoff_base=float(config.get("retry_backoff_seconds", 0.5)),
