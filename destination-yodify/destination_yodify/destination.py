@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 from typing import Any, Iterable, List, Mapping
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -68,6 +69,20 @@ def check_catalog(catalog: ConfiguredAirbyteCatalog) -> tuple[dict[str, str], di
     return objects, modes
 
 
+def _userinfo_in_base_url(config: Mapping[str, Any]) -> list[str]:
+    """Yodify takes a bearer token; a user name or password in base_url would replace it (requests
+    sends a URL's userinfo as Basic auth), so every call would fail as if the token were wrong."""
+    base_url = config.get("base_url")
+    try:
+        userinfo = isinstance(base_url, str) and "@" in base_url and bool(urlsplit(base_url.strip()).username or urlsplit(base_url.strip()).password)
+    except ValueError:
+        return []
+    if not userinfo:
+        return []
+    return ["base_url carries a user name or password (user:password@host), which Yodify does not take: remove them from "
+            "base_url and give the access token or client credentials in credentials."]
+
+
 class StartupProblem(ConfigError):
     """A config the destination cannot run with, found before anything is sent: one sentence."""
 
@@ -94,6 +109,7 @@ class DestinationYodify(Destination):
         update_secrets(get_secrets(spec.connectionSpecification, config))
         register_url_secrets(config)
         errors, warnings = config_problems(spec.connectionSpecification, config)
+        errors += _userinfo_in_base_url(config)
         for warning in warnings:
             logger.warning(warning)
         if errors:
