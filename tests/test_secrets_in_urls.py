@@ -71,13 +71,13 @@ def _destination_never_prints_credentials_in_base_url(connector, form: str, secr
         _assert_nothing_leaks(check, secret)
         write = run_cli(connector.script, "write", config=config, catalog=ADDRESS_CATALOG, stdin=ADDRESS_INPUT, debug=True, timeout=120)
         _assert_nothing_leaks(write, secret)
-        oauth = {**clean, "read_timeout_seconds": 5, "credentials": {
-            "auth_type": "oauth2_client_credentials", "client_id": "yodify-sandbox-client", "client_secret": "yodify-sandbox-secret",
-            "token_url": _with_credentials(server.root_url + server.api.token_url, form)}}
-        _assert_nothing_leaks(run_cli(connector.script, "check", config=oauth, debug=True, timeout=120), secret)
         if form == "userinfo":  # Yodify takes a token, not a password: refused with a sentence
             assert "base_url carries a user name or password" in check.stdout and write.returncode != 0
         if form == "query":  # a query string in base_url is kept: sent with every request, which works
             assert '"SUCCEEDED"' in check.stdout and any(m["type"] == "STATE" for m in protocol_messages(write.stdout)), write.stdout[-2000:]
             sent = server.api_requests("/api/v1/")
             assert sent and all(f"api_key={QUERY_KEY}" in r["query"] for r in sent), sent
+        oauth = {**clean, "read_timeout_seconds": 5, "credentials": {
+            "auth_type": "oauth2_client_credentials", "client_id": "yodify-sandbox-client", "client_secret": "yodify-sandbox-secret",
+            "token_url": _with_credentials(server.root_url + server.api.token_url, form)}}
+        _assert_nothing_leaks(run_cli(connector.script, "check", config=oauth, debug=True, timeout=120), secret)
