@@ -74,10 +74,10 @@ def _userinfo_in_base_url(config: Mapping[str, Any]) -> list[str]:
     sends a URL's userinfo as Basic auth), so every call would fail as if the token were wrong."""
     base_url = config.get("base_url")
     try:
-        userinfo = isinstance(base_url, str) and "@" in base_url and bool(urlsplit(base_url.strip()).username or urlsplit(base_url.strip()).password)
+        parts = urlsplit(base_url.strip()) if isinstance(base_url, str) else None
     except ValueError:
-        return []
-    if not userinfo:
+        return []  # config_checks has said what is wrong with it
+    if parts is None or not (parts.username or parts.password):
         return []
     return ["base_url carries a user name or password (user:password@host), which Yodify does not take: remove them from "
             "base_url and give the access token or client credentials in credentials."]
