@@ -164,7 +164,7 @@ class DestinationYodify(Destination):
         try:
             for message in self.run_cmd(self.parse_args(args)):
                 self._print(message)
-        except StartupProblem as problem:  # a sentence, not a traceback
+        except AirbyteTracedException as problem:  # its sentence as a trace, without a traceback logged besides
             self._print(problem.as_airbyte_message())
             sys.exit(1)
         if self.hung_check is not None and self.hung_check.is_alive():
