@@ -13,8 +13,9 @@ Exactly-once rules (README, "Exactly once"):
 - Compare before writing: an object found by its matching key is changed only in the fields whose
   value differs; nothing is sent when nothing differs (a re-run, or a re-sent checkpoint, is a no-op).
 - No write is re-sent blind. Every POST and PUT goes out as not idempotent; after an ambiguous
-  failure (timeout, dropped connection, 5xx, unreadable 2xx) the writer re-reads the object and
-  re-sends only while the write has not landed, backing off as the HTTP client's retries do.
+  failure (timeout, dropped connection, 5xx, a 2xx without the object: empty, an error object, not
+  JSON) the writer re-reads the object and re-sends only while the write has not landed, backing
+  off as the HTTP client's retries do.
 - Absolute values only: UpdateInventory, never the relative AdjustInventory.
 - Records for one object apply in input order, one at a time.
 """
@@ -358,7 +359,7 @@ class YodifyWriter:
                 done = send()
                 return done if isinstance(done, dict) else {}
             except AmbiguousWriteError as exc:
-                if not exc.reason.startswith(("HTTP", "unreadable")):
+                if not exc.reason.startswith("HTTP"):
                     # a timed-out or cut-off request may still be running on the server: give it time to finish
                     self.logger.info(f"{exc}; waiting {self.grace:.1f}s before checking whether it was committed")
                     self.sleep(self.grace)
