@@ -1,6 +1,6 @@
-"""Every source, given a config value or a state it cannot use, answers with one sentence naming the
-setting (or the stream and the value) and what a valid one looks like: `check` FAILED, `read` a
-config error; never a Python error or "Something went wrong". A start date or a cursor in the future
+"""Every connector, given a config value or a state it cannot use, answers with one sentence naming the
+setting (or the stream and the value) and what a valid one looks like: `check` FAILED, `read` (a
+destination's `write`) a config error; never a Python error or "Something went wrong". A start date or a cursor in the future
 is a warning, and a future cursor heals itself (the stream is read again).
 
 The sentences are decided in the shared entry point before the source is built; most cases run its
@@ -15,6 +15,7 @@ import pytest
 from connector_common.entrypoint import run_declarative
 from connector_common.state_checks import stream_cursors
 from connector_testing import (
+    CONNECTORS,
     SOURCES,
     catalog_for,
     cli_connection_status,
@@ -33,7 +34,16 @@ UNREACHABLE = "http://127.0.0.1:9"  # nothing is asked of it: the config is refu
 def _spec(connector) -> dict:
     import yaml
 
+    if connector.is_destination:
+        from destination_yodify.destination import DestinationYodify
+
+        return DestinationYodify().spec(__import__("logging").getLogger("test")).connectionSpecification
     return yaml.safe_load((ROOT / connector.script / "manifest.yaml").read_text())["spec"]["connection_specification"]
+
+
+def _reading(connector) -> str:
+    """The command that moves data: a source's `read`, a destination's `write`."""
+    return "write" if connector.is_destination else "read"
 
 
 def _run(connector, command, tmp_path, capsys, config, state=None, catalog=None) -> list[dict]:
@@ -45,7 +55,12 @@ def _run(connector, command, tmp_path, capsys, config, state=None, catalog=None)
             args += [f"--{name}", str(path)]
     capsys.readouterr()
     try:
-        run_declarative(str(ROOT / connector.script / "run.py"), args)
+        if connector.is_destination:
+            from destination_yodify.destination import DestinationYodify
+
+            DestinationYodify().run(args)
+        else:
+            run_declarative(str(ROOT / connector.script / "run.py"), args)
     except SystemExit:
         pass
     return protocol_messages(capsys.readouterr().out)
@@ -74,6 +89,13 @@ def _bad_values(connector) -> dict[str, tuple[str, object, str]]:
     if bounded:
         low = properties[bounded]["minimum"] - 1
         cases["number below its minimum"] = (bounded, low, f"{bounded} must be at least {properties[bounded]['minimum']} (got {low})")
+    capped = next((k for k, v in properties.items() if v.get("type") == "integer" and "maximum" in v), None)
+    if capped:
+        high = properties[capped]["maximum"] + 1
+        cases["number above its maximum"] = (capped, high, f"{capped} must be at most {properties[capped]['maximum']} (got {high})")
+    chosen = next((k for k, v in properties.items() if v.get("enum")), None)
+    if chosen:
+        cases["value not in its enum"] = (chosen, "bogus", f"{chosen} must be one of {', '.join(map(repr, properties[chosen]['enum']))} (got 'bogus')")
     cases["timeout not a number"] = ("read_timeout_seconds", "soon", "read_timeout_seconds must be a number (got 'soon')")
     return cases
 
@@ -98,22 +120,22 @@ def _with(config: dict, setting, value) -> dict:
     return config
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_every_bad_config_value_gets_one_sentence_in_check_and_read(source, tmp_path, capsys):
-    connector = SOURCES[source]
+    connector = CONNECTORS[source]
     for case, (setting, value, sentence) in _bad_values(connector).items():
         config = _with(connector.config(UNREACHABLE), setting, value)
-        for command in ("check", "read"):
-            catalog = {"streams": []} if command == "read" else None
+        for command in ("check", _reading(connector)):
+            catalog = {"streams": []} if command != "check" else None
             message = _failure(_run(connector, command, tmp_path, capsys, config, catalog=catalog))
             assert sentence in message, (case, command, message)
             if setting != "base_url" and value == "schlüssel-ключ":
                 assert value not in message  # a secret is never repeated
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_console_script_check_refuses_an_empty_base_url_with_a_sentence(source):
-    connector = SOURCES[source]
+    connector = CONNECTORS[source]
     status = cli_connection_status(run_cli(connector.script, "check", config={**connector.config(UNREACHABLE), "base_url": ""}, timeout=120))
     assert status["status"] == "FAILED"
     assert status["message"].startswith("base_url must be a full URL starting with http:// or https://")

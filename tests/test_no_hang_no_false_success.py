@@ -1,7 +1,8 @@
-"""Every source against servers that are not its API: one that accepts connections and never answers,
+"""Every connector against servers that are not its API: one that accepts connections and never answers,
 and ones that answer 200 with an HTML page, an empty body or an error object. `check` (the console
-script, as a user runs it) answers FAILED at once with a sentence saying what answered; `read`
-retries a hung request, then reports it naming the host and the setting to raise.
+script, as a user runs it) answers FAILED at once with a sentence saying what answered; `read` (a
+destination's `write`) retries a hung request, then reports it naming the host and the setting to
+raise, and a destination never takes a wrong 200 for a written record.
 
 Timeouts come from the test's config (`connect_timeout_seconds`, `read_timeout_seconds`), so a
 hanging server costs a second per request, not the defaults."""
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from connector_testing import SOURCES, catalog_for, cli_connection_status, patch_retry_waits, read, run_cli
+import json
+
+from connector_testing import CONNECTORS, DESTINATIONS, SOURCES, catalog_for, cli_connection_status, patch_retry_waits, protocol_messages, read, run_cli
 from connector_testing.misbehaving import WRONG_ANSWERS, hanging_server, trickling_server, wrong_answer_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,9 +24,9 @@ def _config(connector, url):
     return {**connector.config(url), **SHORT_TIMEOUTS}
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_check_against_a_server_that_never_answers_fails_naming_the_timeout(source):
-    connector = SOURCES[source]
+    connector = CONNECTORS[source]
     with hanging_server() as url:
         result = run_cli(connector.script, "check", config=_config(connector, url), timeout=60)
     status = cli_connection_status(result)
@@ -32,9 +35,9 @@ def test_check_against_a_server_that_never_answers_fails_naming_the_timeout(sour
 
 
 @pytest.mark.parametrize("answer", sorted(WRONG_ANSWERS))
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_check_against_a_server_that_is_not_the_api_fails_at_once_saying_what_answered(source, answer):
-    connector = SOURCES[source]
+    connector = CONNECTORS[source]
     with wrong_answer_server(answer) as url:
         result = run_cli(connector.script, "check", config=_config(connector, url), timeout=60)
     status = cli_connection_status(result)
@@ -62,8 +65,56 @@ def test_read_against_a_server_that_never_answers_retries_then_names_host_and_se
     assert clock.sleeps  # it was retried first
 
 
-def test_check_with_a_token_url_that_never_answers_fails_naming_the_token_url():
-    connector = SOURCES["yodify"]
+# a destination's first retry wait (its own setting): the retries are what is tested, not their waits
+FAST_RETRIES = {"retry_backoff_seconds": 0}
+# an address is written in line (no worker pool), so a failure is the write's first request
+ADDRESS_CATALOG = {"streams": [{"stream": {"name": "addresses", "json_schema": {"type": "object"}, "supported_sync_modes": ["full_refresh"]},
+                                "sync_mode": "full_refresh", "destination_sync_mode": "append_dedup"}]}
+ADDRESS_INPUT = "\n".join(json.dumps(m) for m in (
+    {"type": "RECORD", "record": {"stream": "addresses", "data": {"client_identifier": "wh-hang-1", "name": "Warehouse"}, "emitted_at": 1}},
+    {"type": "STATE", "state": {"type": "STREAM", "stream": {"stream_descriptor": {"name": "addresses"}, "stream_state": {"n": 1}}}},
+)) + "\n"
+
+
+def _failed_write(result) -> str:
+    """The error of a write that must fail: no STATE (nothing was checkpointed as written), exit 1."""
+    messages = protocol_messages(result.stdout)
+    assert not [m for m in messages if m["type"] == "STATE"], "a write that wrote nothing must not checkpoint"
+    errors = [m["trace"]["error"]["message"] for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+    assert result.returncode != 0 and errors, result.stdout[-2000:]
+    return errors[0]
+
+
+@pytest.mark.parametrize("destination", sorted(DESTINATIONS))
+def test_write_against_a_server_that_never_answers_retries_then_names_host_and_setting(destination):
+    connector = DESTINATIONS[destination]
+    with hanging_server() as url:
+        config = {**_config(connector, url), "read_timeout_seconds": 0.2, **FAST_RETRIES}
+        result = run_cli(connector.script, "write", config=config, catalog=ADDRESS_CATALOG, stdin=ADDRESS_INPUT, timeout=60)
+    message = _failed_write(result)
+    assert f"{url}/api/v1/Addresses did not answer within 0.2 s (read_timeout_seconds)" in message, message
+    assert "(attempt 2)" in result.stdout  # it was retried first
+
+
+@pytest.mark.parametrize("answer", sorted(WRONG_ANSWERS))
+@pytest.mark.parametrize("destination", sorted(DESTINATIONS))
+def test_write_against_a_server_that_is_not_the_api_fails_saying_what_answered(destination, answer):
+    connector = DESTINATIONS[destination]
+    with wrong_answer_server(answer) as url:
+        result = run_cli(connector.script, "write", config={**_config(connector, url), **FAST_RETRIES},
+                         catalog=ADDRESS_CATALOG, stdin=ADDRESS_INPUT, timeout=60)
+    message = _failed_write(result)
+    what = {"html-200": "an HTML page", "empty-200": "an empty body", "error-200": "an error object ('Unknown API method')"}[answer]
+    assert f"GET {url}/api/v1/Addresses answered HTTP 200 with {what}" in message and "instead of the API's JSON" in message, message
+
+
+# the connectors that take OAuth client credentials with a token_url
+TOKEN_URL_CONNECTORS = ["destination_yodify", "yodify"]
+
+
+@pytest.mark.parametrize("source", TOKEN_URL_CONNECTORS)
+def test_check_with_a_token_url_that_never_answers_fails_naming_the_token_url(source):
+    connector = CONNECTORS[source]
     with hanging_server() as url:
         config = {**_config(connector, url), "credentials": {
             "auth_type": "oauth2_client_credentials", "client_id": "id", "client_secret": "token-secret-1",
@@ -76,8 +127,9 @@ def test_check_with_a_token_url_that_never_answers_fails_naming_the_token_url():
 
 
 @pytest.mark.parametrize("answer", ["html-200", "error-200"])
-def test_check_with_a_token_url_that_is_not_a_token_endpoint_fails_naming_the_token_url(answer):
-    connector = SOURCES["yodify"]
+@pytest.mark.parametrize("source", TOKEN_URL_CONNECTORS)
+def test_check_with_a_token_url_that_is_not_a_token_endpoint_fails_naming_the_token_url(source, answer):
+    connector = CONNECTORS[source]
     with wrong_answer_server(answer) as url:
         config = {**_config(connector, url), "credentials": {
             "auth_type": "oauth2_client_credentials", "client_id": "id", "client_secret": "token-secret-1",
@@ -88,8 +140,9 @@ def test_check_with_a_token_url_that_is_not_a_token_endpoint_fails_naming_the_to
     assert "instead of a token: check credentials.token_url" in status["message"], status
 
 
-def test_check_with_client_credentials_the_token_endpoint_refuses_fails_naming_them():
-    connector = SOURCES["yodify"]
+@pytest.mark.parametrize("source", TOKEN_URL_CONNECTORS)
+def test_check_with_client_credentials_the_token_endpoint_refuses_fails_naming_them(source):
+    connector = CONNECTORS[source]
     with wrong_answer_server("unauthorized-401") as url:
         config = {**_config(connector, url), "credentials": {
             "auth_type": "oauth2_client_credentials", "client_id": "id", "client_secret": "wrong-secret-1",
@@ -101,14 +154,14 @@ def test_check_with_client_credentials_the_token_endpoint_refuses_fails_naming_t
     assert "credentials.client_secret" in status["message"] and "401 Client Error" not in result.stdout
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_check_against_a_closed_port_fails_at_once(source):
     import socket
 
     with socket.socket() as probe:  # a free port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    connector = SOURCES[source]
+    connector = CONNECTORS[source]
     result = run_cli(connector.script, "check", config=_config(connector, f"http://127.0.0.1:{port}"), timeout=60)
     status = cli_connection_status(result)
     assert status["status"] == "FAILED"
@@ -116,11 +169,11 @@ def test_check_against_a_closed_port_fails_at_once(source):
     assert "waiting" not in result.stdout  # no retry schedule in check
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES))
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_check_against_a_server_that_trickles_forever_answers_within_its_deadline(source):
     """A byte every 0.3 s never trips a read timeout: check's own deadline (three request timeouts
     here, 25 s at most) ends it."""
-    connector = SOURCES[source]
+    connector = CONNECTORS[source]
     with trickling_server() as url:
         result = run_cli(connector.script, "check", config=_config(connector, url), timeout=60)
     status = cli_connection_status(result)

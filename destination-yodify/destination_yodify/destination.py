@@ -1,11 +1,21 @@
-"""destination-yodify: write orders, shipments, SKU stock and prices, and addresses into Yodify."""
+"""destination-yodify: write orders, shipments, SKU stock and prices, and addresses into Yodify.
+
+What the sources get from the shared entry point, this destination gets here, from the same shared
+modules: the timeout settings (`transport`), credentials inside URLs masked (`masking`) in every line
+printed, one sentence for a bad config value (`config_checks`) before anything is sent, and a strict
+`check` (the first answer decides) that answers within `transport.CHECK_DEADLINE_SECONDS`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import logging
+import os
 import sys
+import threading
 from typing import Any, Iterable, List, Mapping
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -15,18 +25,22 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteMessageSerializer,
     ConfiguredAirbyteCatalog,
+    ConnectorSpecification,
     DestinationSyncMode,
     FailureType,
     Status,
     Type,
 )
-from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets, update_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from connector_common import transport
+from connector_common.config_checks import config_problems
 from connector_common.http_client import ApiError, ConfigError, TransientError
+from connector_common.masking import masked_url, register_url_secrets
 
 from .catalog import destination_catalog, destination_catalog_message
-from .writer import STREAMS, YodifyWriter, build_client
+from .writer import CONNECT_TIMEOUT_KEY, READ_TIMEOUT_KEY, STREAMS, TIMEOUT_PROPERTIES, YodifyWriter, build_client, timeouts
 from .yodify_api import API
 
 logger = logging.getLogger("airbyte")
@@ -55,8 +69,52 @@ def check_catalog(catalog: ConfiguredAirbyteCatalog) -> tuple[dict[str, str], di
     return objects, modes
 
 
+def _userinfo_in_base_url(config: Mapping[str, Any]) -> list[str]:
+    """Yodify takes a bearer token; a user name or password in base_url would replace it (requests
+    sends a URL's userinfo as Basic auth), so every call would fail as if the token were wrong."""
+    base_url = config.get("base_url")
+    try:
+        parts = urlsplit(base_url.strip()) if isinstance(base_url, str) else None
+    except ValueError:
+        return []  # config_checks has said what is wrong with it
+    if parts is None or not (parts.username or parts.password):
+        return []
+    return ["base_url carries a user name or password (user:password@host), which Yodify does not take: remove them from "
+            "base_url and give the access token or client credentials in credentials."]
+
+
+class StartupProblem(ConfigError):
+    """A config the destination cannot run with, found before anything is sent: one sentence."""
+
+
 class DestinationYodify(Destination):
     VALID_CMDS = {"spec", "check", "discover", "write"}
+    hung_check: threading.Thread | None = None  # a check worker still waiting on a socket at its deadline
+
+    def spec(self, logger: logging.Logger) -> ConnectorSpecification:
+        spec = super().spec(logger)
+        properties = spec.connectionSpecification.setdefault("properties", {})
+        for key, schema in TIMEOUT_PROPERTIES.items():
+            properties.setdefault(key, dict(schema))
+        return spec
+
+    def checked_config(self, spec: ConnectorSpecification, config_path: str) -> Mapping[str, Any]:
+        """The config, its secrets (those inside URLs too) in the secret filter, and its values
+        checked; raises StartupProblem with the first bad value's sentence."""
+        try:
+            config = self.read_config(config_path=config_path)
+        except (OSError, ValueError) as error:
+            raise StartupProblem(f"The file {config_path} could not be read as JSON ({error}).") from None
+        # the CDK's own order: secrets into the filter before anything can print them
+        update_secrets(get_secrets(spec.connectionSpecification, config))
+        register_url_secrets(config)
+        errors, warnings = config_problems(spec.connectionSpecification, config)
+        errors += _userinfo_in_base_url(config)
+        for warning in warnings:
+            logger.warning(warning)
+        if errors:
+            raise StartupProblem(errors[0])
+        return config
 
     def parse_args(self, args: List[str]) -> argparse.Namespace:
         """The CDK's commands plus `discover --config` (data activation) and `--debug` on every command."""
@@ -76,25 +134,51 @@ class DestinationYodify(Destination):
         if getattr(parsed_args, "debug", False):
             logging.getLogger("airbyte").setLevel(logging.DEBUG)
             logger.debug("Debug logs enabled")
-        if parsed_args.command == "discover":
+        command = parsed_args.command
+        if command == "discover":
             # the CDK's message types have no DESTINATION_CATALOG yet; `run` prints the protocol model
             self.read_config(config_path=parsed_args.config)
             yield destination_catalog_message()
             return
-        yield from super().run_cmd(parsed_args)
+        spec = self.spec(logger)
+        if command == "spec":
+            yield AirbyteMessage(type=Type.SPEC, spec=spec)
+            return
+        try:
+            config = self.checked_config(spec, parsed_args.config)
+        except StartupProblem as problem:
+            if command != "check":
+                raise
+            yield AirbyteMessage(type=Type.CONNECTION_STATUS, connectionStatus=AirbyteConnectionStatus(status=Status.FAILED, message=problem.message))
+            return
+        if command == "check":
+            yield self._run_check(config=config)
+        elif command == "write":
+            stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")  # UTF-8 whatever the locale says
+            yield from self._run_write(config=config, configured_catalog_path=parsed_args.catalog, input_stream=stdin)
 
     def run(self, args: List[str]) -> None:
         from airbyte_cdk.exception_handler import init_uncaught_exception_handler
 
         init_uncaught_exception_handler(logger)
-        for message in self.run_cmd(self.parse_args(args)):
-            if isinstance(message, AirbyteMessage):
-                line = orjson.dumps(AirbyteMessageSerializer.dump(message)).decode()
-            else:
-                line = message.model_dump_json(exclude_none=True)
-            # one write per line: log lines from the writer's threads cannot land inside it
-            sys.stdout.write(line + "\n")
-            sys.stdout.flush()
+        try:
+            for message in self.run_cmd(self.parse_args(args)):
+                self._print(message)
+        except AirbyteTracedException as problem:  # its sentence as a trace, without a traceback logged besides
+            self._print(problem.as_airbyte_message())
+            sys.exit(1)
+        if self.hung_check is not None and self.hung_check.is_alive():
+            os._exit(0)  # the check's worker may wait on a socket for ever; its answer is out
+
+    @staticmethod
+    def _print(message: Any) -> None:
+        if isinstance(message, AirbyteMessage):
+            line = orjson.dumps(AirbyteMessageSerializer.dump(message)).decode()
+        else:
+            line = message.model_dump_json(exclude_none=True)
+        # one write per line: log lines from the writer's threads cannot land inside it
+        sys.stdout.write(filter_secrets(line) + "\n")
+        sys.stdout.flush()
 
     def discover(self) -> "DestinationCatalog":  # noqa: F821 - airbyte_protocol.models, imported on use
         """The objects this destination writes, how, and by which matching keys (data activation)."""
@@ -106,10 +190,30 @@ class DestinationYodify(Destination):
         The write probe is `PUT /api/v1/SKUs/UpdateInventory/0` with an empty body: no SKU has id 0 and
         the body sets no field, so whatever the API answers, no data changes. 401/403 mean the token
         cannot write; a 400/404 "not found" means it passed authorization.
+
+        Strict, as the sources' check (`transport`): a timeout, a refused connection, or a 2xx that is
+        not the API's JSON fails it at once with a sentence; and it answers within the check deadline
+        whatever the servers do (a server trickling a byte at a time never trips a timeout).
         """
+        register_url_secrets(config)
+        connect, read = timeouts(config)
+        with transport.installed({**config, CONNECT_TIMEOUT_KEY: connect, READ_TIMEOUT_KEY: read}, strict=True) as policy:
+            answer: list[AirbyteConnectionStatus] = []
+            worker = threading.Thread(target=lambda: answer.append(self._check(config, policy)), name="check", daemon=True)
+            worker.start()
+            worker.join(policy.check_deadline)
+            if answer:
+                return answer[0]
+            self.hung_check = worker
+            base_url = config.get("base_url")
+            return AirbyteConnectionStatus(status=Status.FAILED, message=policy.failures[0] if policy.failures else transport.no_complete_answer(
+                policy, masked_url(base_url) if isinstance(base_url, str) else ""))
+
+    def _check(self, config: Mapping[str, Any], policy: transport.Policy) -> AirbyteConnectionStatus:
         client = None
         try:
             client = build_client(config)
+            client.timeout = policy.timeout  # no single wait may use up the check's deadline
             client.max_retries = 2
             client.get(f"{API}/Orders", {"Limit": 1})
             try:
@@ -118,13 +222,13 @@ class DestinationYodify(Destination):
                 if err.status not in (400, 404, 422):
                     raise
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
-        except ConfigError as err:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=err.message)
+        except AirbyteTracedException as err:  # a config error, or the transport's sentence in strict mode
+            return AirbyteConnectionStatus(status=Status.FAILED, message=policy.failures[0] if policy.failures else err.message)
         except ApiError as err:
             return AirbyteConnectionStatus(status=Status.FAILED, message=f"Yodify refused the check request (HTTP {err.status}): {err.message}")
         except TransientError as err:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=f"Could not reach Yodify at base_url ({filter_secrets(str(err))}). Check base_url and the network.")
-        except Exception as err:  # noqa: BLE001 - a check reports, it does not crash
+            return AirbyteConnectionStatus(status=Status.FAILED, message=f"Yodify did not answer the check: {filter_secrets(str(err))}")
+        except BaseException as err:  # noqa: BLE001 - a check reports, it does not crash
             return AirbyteConnectionStatus(status=Status.FAILED, message=f"Check failed: {filter_secrets(type(err).__name__ + ': ' + str(err))[:500]}")
         finally:
             if client is not None:

@@ -13,8 +13,9 @@ Exactly-once rules (README, "Exactly once"):
 - Compare before writing: an object found by its matching key is changed only in the fields whose
   value differs; nothing is sent when nothing differs (a re-run, or a re-sent checkpoint, is a no-op).
 - No write is re-sent blind. Every POST and PUT goes out as not idempotent; after an ambiguous
-  failure (timeout, dropped connection, 5xx, unreadable 2xx) the writer re-reads the object and
-  re-sends only while the write has not landed, backing off as the HTTP client's retries do.
+  failure (timeout, dropped connection, 5xx, a 2xx without the object: empty, an error object, not
+  JSON) the writer re-reads the object and re-sends only while the write has not landed, backing
+  off as the HTTP client's retries do.
 - Absolute values only: UpdateInventory, never the relative AdjustInventory.
 - Records for one object apply in input order, one at a time.
 """
@@ -37,6 +38,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from connector_common.dates import parse_datetime
+from connector_common.transport import CONNECT_TIMEOUT_KEY, READ_TIMEOUT_KEY, TIMEOUT_SPEC_PROPERTIES, timeouts_from_config
 from connector_common.http_client import (
     AmbiguousWriteError,
     ApiError,
@@ -55,6 +57,16 @@ GRACE_TIMEOUTS = 2  # the look-up after a timed-out write waits this many read t
 ORDER_DATE_MARGIN = timedelta(days=1)
 AMBIGUITY_MARGIN = timedelta(minutes=10)
 UPSERT, UPDATE = "append_dedup", "update"
+DEFAULT_READ_TIMEOUT = 60.0  # a write answers within a minute; the grace after a timed-out one is twice this
+LEGACY_READ_TIMEOUT_KEY = "request_timeout_seconds"
+# the timeout settings every connector takes, with this destination's read default
+TIMEOUT_PROPERTIES = {
+    CONNECT_TIMEOUT_KEY: dict(TIMEOUT_SPEC_PROPERTIES[CONNECT_TIMEOUT_KEY], order=12),
+    READ_TIMEOUT_KEY: dict(TIMEOUT_SPEC_PROPERTIES[READ_TIMEOUT_KEY], default=DEFAULT_READ_TIMEOUT, order=13, description=(
+        "How long to wait for the next bytes of an answer before retrying (a write that times out is never re-sent "
+        "blind: the destination waits at least twice this, then looks whether it landed). Replaces "
+        "request_timeout_seconds, which is still read when this is not set.")),
+}
 
 log = logging.getLogger("airbyte")
 
@@ -81,12 +93,21 @@ def record_key(stream: str, record: Mapping[str, Any]) -> str:
     return STREAMS[stream].key(record)
 
 
+def timeouts(config: Mapping[str, Any]) -> tuple[float, float]:
+    """(connect, read) seconds from the settings every connector takes (`transport`); this
+    destination's older `request_timeout_seconds` is the read timeout where `read_timeout_seconds`
+    is not set, and the connect timeout is never longer than the read timeout unless set."""
+    legacy = config.get(LEGACY_READ_TIMEOUT_KEY)
+    defaults = {READ_TIMEOUT_KEY: DEFAULT_READ_TIMEOUT if legacy is None else legacy}
+    connect, read = timeouts_from_config({**defaults, **{k: v for k, v in config.items() if v is not None}})
+    return (connect if CONNECT_TIMEOUT_KEY in config else min(connect, read)), read
+
+
 def build_client(config: Mapping[str, Any], max_concurrency: int = 8) -> HttpClient:
-    read_timeout = float(config.get("request_timeout_seconds") or 60)
     return HttpClient(
         config["base_url"],
         token_provider_from_config(config["credentials"]),
-        timeout=(min(10.0, read_timeout), read_timeout),
+        timeout=timeouts(config),
         # under concurrency one request can meet several 5xx in a row: more attempts than the default
         max_retries=10,
         backoff_base=float(config.get("retry_backoff_seconds", 0.5)),
@@ -338,7 +359,7 @@ class YodifyWriter:
                 done = send()
                 return done if isinstance(done, dict) else {}
             except AmbiguousWriteError as exc:
-                if not exc.reason.startswith(("HTTP", "unreadable")):
+                if not exc.reason.startswith("HTTP"):
                     # a timed-out or cut-off request may still be running on the server: give it time to finish
                     self.logger.info(f"{exc}; waiting {self.grace:.1f}s before checking whether it was committed")
                     self.sleep(self.grace)

@@ -216,6 +216,21 @@ def test_addresses_create_then_update_by_client_identifier_exactly_once():
         assert write_kinds(server)["address_create"] == 2
 
 
+def test_an_address_create_answered_200_without_a_body_is_looked_up_not_taken_on_trust(caplog):
+    """The doc's other row for POST /Addresses ("200 OK ... None"): a 2xx without the object is no
+    proof of a write; the destination finds the address by its key, then updates it in place."""
+    caplog.set_level(logging.INFO, logger="airbyte")
+    with running_sandbox("yodify") as server:
+        server.api.address_created = "200-empty"
+        raw = [record("addresses", {"client_identifier": "wh-e1", "name": "Warehouse", "city": "Utrecht"}),
+               record("addresses", {"client_identifier": "wh-e1", "city": "Breda"}), state("addresses", 1)]
+        write(make_config(server), raw, streams=["addresses"])
+        mine = [a for a in server.api.store.addresses.values() if a["client_identifier"] == "wh-e1"]
+        assert len(mine) == 1 and mine[0]["city"] == "Breda"
+        assert write_kinds(server) == {"address_create": 1, "address_update": 1}
+    assert "addresses: written 2 (created 1, updated 1)" in summary_line(caplog)
+
+
 def test_oauth_write_as_console_script_never_prints_a_secret():
     with running_sandbox("yodify", faults=["500:5", "429:6:0"]) as server:
         config = oauth_config(server, retry_backoff_seconds=0.01)

@@ -23,10 +23,17 @@ class SupplierApi:
     # (see connector_config) and the config values that must never appear in any output
     connector = ""
     secrets: tuple[str, ...] = ()
+    # the destination that writes into this API, if any (its console script); its config: destination_config
+    destination = ""
 
     @staticmethod
     def connector_config(base_url: str) -> dict[str, Any]:
         """The connector's config for a sandbox at `base_url`, with the sandbox's default credentials."""
+        raise NotImplementedError
+
+    @staticmethod
+    def destination_config(base_url: str) -> dict[str, Any]:
+        """The destination's config for a sandbox at `base_url`, with the sandbox's default credentials."""
         raise NotImplementedError
 
     def __init__(self, scale: int = 1, seed: int = 1, now: datetime | None = None) -> None:

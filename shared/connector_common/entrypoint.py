@@ -248,11 +248,7 @@ def _run_check(source: SupplierSource, args: list[str], base_url: str) -> None:
     threading.Thread(target=work, name="check", daemon=True).start()
     if not done.wait(policy.check_deadline):
         _print(line for line in list(lines) if '"CONNECTION_STATUS"' not in line)
-        connect, read = policy.timeout
-        _print([_status(Status.FAILED, policy.failures[0] if policy.failures else (
-            f"No complete answer from {base_url or 'the API'} within {policy.check_deadline:g} s "
-            f"({transport.CONNECT_TIMEOUT_KEY} {connect:g} s, {transport.READ_TIMEOUT_KEY} {read:g} s): "
-            "check base_url and that the API is up."))])
+        _print([_status(Status.FAILED, policy.failures[0] if policy.failures else transport.no_complete_answer(policy, base_url))])
         PRINT_BUFFER.flush()
         os._exit(0)  # the worker may still be waiting on a socket
     for line in lines:

@@ -1,7 +1,8 @@
 """A small HTTP client for Python connectors that write (destinations) or need calls outside a manifest.
 
 What it does, so each connector does not redo it:
-- one `requests.Session` per client, timeouts on every call, a base URL;
+- one `requests.Session` per client, timeouts on every call, a base URL (its query string, where
+  a gateway wants a key there, is sent with every request to it);
 - bearer auth from a static token or an OAuth2 client-credentials grant (token cached until expiry,
   refreshed once on a 401);
 - retries: 429 always (honouring `Retry-After`, capped), 5xx, timeouts and connection errors with
@@ -11,6 +12,10 @@ What it does, so each connector does not redo it:
   writes again;
 - error mapping: 401/403 -> `ConfigError` naming the credential to fix; other 4xx -> `ApiError`
   with the API's own message (RFC 7807 `ValidationProblemDetails` bodies are flattened);
+- a 2xx that is not the API's JSON (an empty body, an HTML page, an error object: `transport`'s
+  reading) is never a success: a read is retried, a write is ambiguous;
+- exhausted retries name the request's host, path and the setting to fix or raise
+  (`connect_timeout_seconds`, `read_timeout_seconds`, the URL setting);
 - logging that never carries a secret: method, path, status and duration only, and every message
   passed through the CDK's secret filter.
 """
@@ -23,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from airbyte_cdk.models import FailureType
@@ -30,6 +36,8 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets, filter_secre
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .components.retries import retry_after_seconds
+from .masking import masked_url
+from .transport import CONNECT_TIMEOUT_KEY, READ_TIMEOUT_KEY, describe_not_the_api
 
 log = logging.getLogger("airbyte")
 
@@ -175,7 +183,8 @@ class ClientCredentials(TokenProvider):
         data = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
         if self.scope:
             data["scope"] = self.scope
-        response = client.send("POST", self.token_url, idempotent=True, data=data, headers={"Accept": "application/json"})
+        response = client.send("POST", self.token_url, idempotent=True, setting="credentials.token_url",
+                               data=data, headers={"Accept": "application/json"})
         if response.status_code in (400, 401, 403):
             raise ConfigError(
                 f"The token endpoint refused the client credentials (HTTP {response.status_code}: "
@@ -253,7 +262,9 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         logger: logging.Logger = log,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        parts = urlsplit(base_url.strip())
+        self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        self.base_query = parts.query
         self.auth = auth
         self.timeout = timeout
         self.max_retries = max_retries
@@ -276,15 +287,38 @@ class HttpClient:
             self.stats[key] += 1
 
     def url(self, path: str) -> str:
-        return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+        if path.startswith(("http://", "https://")):
+            return path
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        if self.base_query:
+            url += ("&" if "?" in url else "?") + self.base_query
+        return url
 
-    def send(self, method: str, url: str, *, idempotent: bool, **kwargs: Any) -> requests.Response:
+    def _where(self, method: str, url: str) -> str:
+        return f"{method} {masked_url(url, keep_query=False)}"
+
+    def _unanswered(self, method: str, url: str, exc: requests.RequestException, setting: str) -> str:
+        """The sentence for a request that got no answer in any of its attempts."""
+        where, tries = self._where(method, url), f"{self.max_retries} retries"
+        if isinstance(exc, requests.exceptions.Timeout):
+            connect = isinstance(exc, requests.exceptions.ConnectTimeout)
+            key = CONNECT_TIMEOUT_KEY if connect else READ_TIMEOUT_KEY
+            what = "accept the connection" if connect else "answer"
+            return (f"{where} did not {what} within {self.timeout[0 if connect else 1]:g} s ({key}) in {tries}: "
+                    f"check {setting} and that the API is up, or raise {key} if it is only slow.")
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return (f"Could not connect to {where} in {tries} ({type(exc).__name__}): check {setting} (host and port) "
+                    "and that this machine can reach it.")
+        return f"{where}: {type(exc).__name__}, {tries} exhausted."
+
+    def send(self, method: str, url: str, *, idempotent: bool, setting: str = "base_url", **kwargs: Any) -> requests.Response:
         """One request through the retry policy; returns the first answer that is not retried.
 
         429 is always retried (it was not processed) and does not use up the error budget; 5xx,
         timeouts and dropped connections are retried `max_retries` times when `idempotent`, and
         otherwise raise `AmbiguousWriteError` at once (unless the request never left this machine).
-        `kwargs` go to `requests` (params, json, data, headers).
+        `kwargs` go to `requests` (params, json, data, headers); `setting` is the config setting a
+        failure names.
         """
         method = method.upper()
         path = requests.utils.urlparse(url).path or "/"  # what the log names: never the query or a host's credentials
@@ -303,7 +337,7 @@ class HttpClient:
                     self._count("ambiguous")
                     raise AmbiguousWriteError(kind, method, path) from None
                 if attempt > self.max_retries:
-                    raise TransientError(f"{method} {path}: {kind}, {self.max_retries} retries exhausted") from None
+                    raise TransientError(self._unanswered(method, url, exc, setting)) from None
                 self._count("retries_network")
                 self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap))
                 continue
@@ -340,7 +374,7 @@ class HttpClient:
         json: Any = None,
         idempotent: bool | None = None,
     ) -> Any:
-        """Send the request with the bearer token; return the parsed JSON body (None when empty).
+        """Send the request with the bearer token; return the parsed JSON body (None for a 204).
 
         `idempotent` defaults to True for GET/PUT/DELETE/HEAD and False for POST/PATCH.
         """
@@ -370,21 +404,26 @@ class HttpClient:
                 )
             if status >= 400:
                 raise ApiError(status, filter_secrets(api_message(response)), method, path)
-            if not response.content:
+            if status == 204:
                 return None
-            try:
+            what = describe_not_the_api(response)
+            if not what:
                 return response.json()
-            except ValueError:
-                if not idempotent:
-                    # committed (2xx) but unreadable: the caller can still find the object by its key
-                    self._count("ambiguous")
-                    raise AmbiguousWriteError("unreadable 2xx body", method, path) from None
-                unreadable += 1
-                if unreadable > self.max_retries:
-                    raise TransientError(f"{method} {path}: unreadable body") from None
-                self._count("retries_network")
-                self.sleep(backoff_delay(unreadable, self.backoff_base, self.backoff_cap))
-                continue
+            if not idempotent:
+                # a 2xx that is not the object written may or may not have committed: the caller
+                # finds the object by its key before it writes again
+                self._count("ambiguous")
+                raise AmbiguousWriteError(f"HTTP {status} with {what}", method, path)
+            unreadable += 1
+            if unreadable > self.max_retries:
+                raise TransientError(
+                    f"{self._where(method, url)} answered HTTP {status} with {what} instead of the API's JSON "
+                    f"in {self.max_retries} retries: check base_url (it should point at the API, not a website)."
+                )
+            self._count("retries_network")
+            self.logger.info(f"{method} {path}: HTTP {status} with {what}, retrying (attempt {unreadable})")
+            self.sleep(backoff_delay(unreadable, self.backoff_base, self.backoff_cap))
+            continue
 
     def get(self, path: str, params: Any = None) -> Any:
         return self.request("GET", path, params=params)

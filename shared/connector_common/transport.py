@@ -19,11 +19,12 @@ request has none, so a hung server would hang `check` and `read` for ever.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 import requests
 from airbyte_cdk.models import FailureType
@@ -138,6 +139,25 @@ def install(config: Optional[Mapping[str, Any]], *, strict: bool = False) -> Pol
         send._connector_transport = True  # type: ignore[attr-defined]
         requests.Session.send = send  # type: ignore[method-assign]
     return _policy
+
+
+@contextlib.contextmanager
+def installed(config: Optional[Mapping[str, Any]], *, strict: bool = False) -> Iterator[Policy]:
+    """`install` for one command of a connector that runs in-process with others (the destination's
+    `check`): the process's previous policy is back afterwards."""
+    global _policy
+    previous = _policy
+    try:
+        yield install(config, strict=strict)
+    finally:
+        _policy = previous
+
+
+def no_complete_answer(policy: Policy, base_url: str) -> str:
+    """`check`'s sentence when its deadline passed with no answer that decides."""
+    connect, read = policy.timeout
+    return (f"No complete answer from {base_url or 'the API'} within {policy.check_deadline:g} s "
+            f"({CONNECT_TIMEOUT_KEY} {connect:g} s, {READ_TIMEOUT_KEY} {read:g} s): check base_url and that the API is up.")
 
 
 def _where(request: requests.PreparedRequest) -> str:

@@ -121,6 +121,29 @@ def test_timeout_on_post_is_ambiguous_but_refused_connection_is_retried(monkeypa
     assert len(sleeps) == 2
 
 
+def test_a_2xx_that_is_not_the_api_is_retried_on_a_read_and_ambiguous_on_a_write():
+    empty, error, html = (200, {}, b""), (200, {}, {"error": "Unknown API method"}), (200, {"Content-Type": "text/html"}, b"<html></html>")
+    with Scripted([empty, error, html, error]) as server:
+        c, sleeps = client(server.url, max_retries=2)
+        with pytest.raises(TransientError) as read:
+            c.get("/orders")
+        assert len(server.seen) == 3 and len(sleeps) == 2
+        assert f"GET {server.url}/orders answered HTTP 200 with an HTML page" in str(read.value) and "base_url" in str(read.value)
+        with pytest.raises(AmbiguousWriteError) as write:  # it may have committed: the caller looks before it writes again
+            c.request("POST", "/orders", json={})
+        assert write.value.reason.startswith("HTTP 200 with an error object") and len(server.seen) == 4
+
+
+def test_a_query_string_in_base_url_goes_with_every_request_and_never_into_an_error():
+    with Scripted([(200, {}, [1]), (500, {}, {}), (500, {}, {})]) as server:
+        c, _ = client(f"{server.url}/root/?api_key=qk-93ad", max_retries=1)
+        assert c.get("/api/v1/Orders", {"Limit": 1}) == [1]
+        with pytest.raises(TransientError) as failed:
+            c.get("/api/v1/Orders")
+        assert [r["path"] for r in server.seen] == ["/root/api/v1/Orders?api_key=qk-93ad&Limit=1"] + ["/root/api/v1/Orders?api_key=qk-93ad"] * 2
+        assert "qk-93ad" not in str(failed.value)
+
+
 def test_retries_exhausted():
     with Scripted([(500, {}, {})] * 5) as server:
         c, _ = client(server.url, max_retries=2)

@@ -19,12 +19,14 @@ from .runs import (
 )
 from .clock import RetryClock, patch_retry_waits
 from .completeness import assert_complete, primary_keys
-from .connectors import SOURCES, SandboxedConnector
+from .connectors import CONNECTORS, DESTINATIONS, SOURCES, SandboxedConnector
 from .responses import json_response
 from .sandbox import running_sandbox, sandbox_process, shared_sandbox
 from .standard_suite import SandboxScenarios
 
 __all__ = [
+    "CONNECTORS",
+    "DESTINATIONS",
     "SOURCES",
     "RetryClock",
     "SandboxedConnector",

@@ -47,6 +47,12 @@ class YodifyApi(SupplierApi):
     def connector_config(base_url: str) -> dict[str, Any]:
         return {"base_url": base_url, "credentials": {"auth_type": "access_token", "access_token": "yodify-sandbox-token"},
                 "start_date": "2020-01-01T00:00:00Z"}
+
+    destination = "destination-yodify"
+
+    @staticmethod
+    def destination_config(base_url: str) -> dict[str, Any]:
+        return {"base_url": base_url, "credentials": {"auth_type": "access_token", "access_token": "yodify-sandbox-token"}}
     base_path = ""  # the docs name no host; paths are /api/v1/...
 
     def __init__(self, first_page: int = 1, envelope_everywhere: bool = False, token_ttl: float = 3600,

@@ -23,6 +23,8 @@ Choices where the doc is silent (each an option on the API object, set after con
   changes only what it names. "partial": fields absent or null in the body are left as they are.
   "replace": every updatable field absent from the body becomes null (items and addresses are
   kept unless given).
+- `api.address_created` ("201"): `POST /api/v1/Addresses` answers "201 Created with Address"; the
+  status table also lists "200 OK ... None": "200-empty" answers 200 without a body.
 - Order items can be changed by PUT only while the order has no shipment (400 otherwise); a
   cancel is refused once the order has a shipment ("The Order will need to be refunded").
 
@@ -107,6 +109,7 @@ def register(api) -> None:
     api.orders_server_dated = getattr(api, "orders_server_dated", False)
     api.shipments_need_confirmed_order = getattr(api, "shipments_need_confirmed_order", True)
     api.put_semantics = getattr(api, "put_semantics", "partial")
+    api.address_created = getattr(api, "address_created", "201")
     api.commit_delay_seconds = getattr(api, "commit_delay_seconds", 0.0)
     api.create_outage_seconds = getattr(api, "create_outage_seconds", 0.0)
     outage = {"until": None}
@@ -420,6 +423,8 @@ def register(api) -> None:
                    "is_warehouse": bool(body.get("is_warehouse"))}
         st.addresses[aid] = address
         api.record_write("address_create", id=aid, client_identifier=address["client_identifier"])
+        if api.address_created == "200-empty":
+            return Response(200, b"", {})
         return Response.json(address, status=201)
 
     @route("PUT", "/Addresses/{id}")
