@@ -111,7 +111,7 @@ def test_a_new_order_submitted_after_the_first_sync_arrives(manifest, config_for
     assert temporary["id"] in {o["id"] for o in second["orders"]}
 
 
-@pytest.mark.parametrize("faults", [["429:3:1"], ["500:7"], ["html:11", "truncate:13", "429:7:1"]])
+@pytest.mark.parametrize("faults", [["429:3:1"], ["500:4"], ["html:3", "truncate:4", "429:5:1"]])
 def test_faults_lose_and_duplicate_nothing(manifest, config_for, faults, monkeypatch):
     patch_retry_waits(monkeypatch)
     with running_sandbox("vidaxl", faults=faults) as server:
