@@ -161,6 +161,12 @@ def api_requests_during(url: str, run: Any) -> tuple[Any, list[dict]]:
     return result, request_log(url)[before:]
 
 
+def traffic(logged: list[dict]) -> dict:
+    """Requests, distinct requests and body bytes (of the bodies the sandbox did not stream) of a run."""
+    return {"requests": len(logged), "distinct_requests": len({(r["method"], r["path"], r["query"]) for r in logged}),
+            "mb_received": round(sum(r.get("bytes") or 0 for r in logged) / 1e6, 2)}
+
+
 def concurrency_keys(source: str) -> tuple[int, list[str]]:
     """The manifest's default concurrency and the config keys its `concurrency_level` reads."""
     level = yaml.safe_load((ROOT / f"source-{source}" / "manifest.yaml").read_text()).get("concurrency_level")
@@ -243,9 +249,9 @@ def peak_memory(source: str, mode: Mode, log: list[str]) -> dict:
         with sandbox_process(source, scale=scale, latency_ms=0) as url:
             config = entry.config(url)
             discovered = discover(entry.script, config)
-            usage, messages = connector(entry.script, "read", config, catalog_of(discovered))
-            out[f"{scale}x"] = {**usage, "records": sum(usage["records_by_stream"].values())}
-            log.append(f"{source} full sync at {scale}x: {usage['peak_rss_mib']} MiB peak, {usage['seconds']} s")
+            (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", config, catalog_of(discovered)))
+            out[f"{scale}x"] = {**usage, "records": sum(usage["records_by_stream"].values()), **traffic(logged)}
+            log.append(f"{source} full sync at {scale}x: {usage['peak_rss_mib']} MiB peak, {usage['seconds']} s, {len(logged)} requests")
     low, high = (out[f"{s}x"]["peak_rss_mib"] for s in mode.rss_scales)
     out["ratio"] = round(high / low, 2)
     return out

@@ -83,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
         response = sandbox.dispatch(request)
         if "commit500" in kinds and response.status < 400:
             response = Response.json({"error": "Internal Server Error", "status": 500}, status=500)
-        sandbox.record(request, response.status, started)
+        sandbox.record(request, response.status, started, None if isinstance(response, StreamingResponse) else len(response.body))
         self._send(response, truncate="truncate" in kinds)
 
     @staticmethod
@@ -206,11 +206,12 @@ class SandboxServer:
     def set_faults(self, specs: list[str]) -> None:
         self.faults = FaultPlan.parse(specs)
 
-    def record(self, request: Request, status: int, started: float) -> None:
+    def record(self, request: Request, status: int, started: float, size: int | None = None) -> None:
+        """`bytes`: the body's size (None for a streamed body), for the benchmarks' traffic."""
         query = "&".join(f"{k}={v}" for k, values in request.query.items() for v in values)
         with self._log_lock:
             self.requests.append({"method": request.method, "path": request.path, "query": query, "status": status,
-                                  "started": started, "ended": time.time()})
+                                  "started": started, "ended": time.time(), "bytes": size})
 
     def api_requests(self, path_contains: str = "") -> list[dict]:
         with self._log_lock:

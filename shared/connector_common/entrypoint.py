@@ -50,6 +50,7 @@ from airbyte_cdk.sources.declarative.concurrent_declarative_source import Concur
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
 from . import transport
+from .components import shared_reads
 from .config_checks import config_problems, future_date_settings
 from .key_integrity import KeyIntegrity, declarations
 from .masking import masked_url, register_url_secrets
@@ -122,8 +123,11 @@ class SupplierSource(ConcurrentDeclarativeSource):
             yield AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.WARN, message=warning))
         streams = [s for s in self.resolved_manifest.get("streams") or [] if isinstance(s, Mapping)]
         integrity = KeyIntegrity({s.get("name"): s.get("primary_key") for s in streams}, declarations(streams))
-        for message in super().read(logger, config, catalog, state):
-            yield from integrity.observe(message)
+        # streams carved out of the same answers read each request once (components.shared_reads)
+        with shared_reads.sync({s.stream.name for s in catalog.streams}) as reads:
+            for message in super().read(logger, config, catalog, state):
+                shared_reads.observe(reads, message)
+                yield from integrity.observe(message)
         yield from integrity.summary()
 
 
