@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
 
@@ -37,7 +38,7 @@ def _paths(value: Any) -> list[list[str]]:
 def _get(record: Mapping[str, Any], path: list[str]) -> Any:
     value: Any = record
     for part in path:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):  # records are dicts: the cheap test first
             return None
         value = value.get(part)
     return value
@@ -52,6 +53,7 @@ class KeyIntegrity:
 
     def __init__(self, keys: Mapping[str, Any], cursors: Mapping[str, str]) -> None:
         self._keys = {stream: _paths(key) for stream, key in keys.items()}
+        self._names = {stream: ", ".join(".".join(p) for p in paths) for stream, paths in self._keys.items()}
         self._cursors = {stream: [field] for stream, field in cursors.items()}
         self._seen: dict[str, dict[int, Any]] = defaultdict(dict)
         self.null_keys: dict[str, int] = defaultdict(int)
@@ -67,9 +69,9 @@ class KeyIntegrity:
         if not paths:
             return
         data = message.record.data
-        key = tuple(_get(data, path) for path in paths)
-        names = ", ".join(".".join(p) for p in paths)
-        if any(part is None for part in key):
+        key = tuple([_get(data, path) for path in paths])
+        names = self._names[stream]
+        if None in key:
             self.null_keys[stream] += 1
             if self.null_keys[stream] == 1:
                 yield _log(f"Stream {stream}: a record has a null primary key ({names}); a deduplicating destination "
@@ -77,7 +79,8 @@ class KeyIntegrity:
             return
         seen = self._seen[stream]
         digest = hash(repr(key))
-        cursor = _get(data, self._cursors.get(stream) or []) if self._cursors.get(stream) else None
+        cursor_path = self._cursors.get(stream)
+        cursor = _get(data, cursor_path) if cursor_path else None
         if digest in seen:
             earlier = seen[digest]
             if cursor is not None and earlier is not None and str(cursor) > str(earlier):
