@@ -203,8 +203,10 @@ def _config_error(text: str, internal: str | None = None) -> str:
 
 
 def _print(lines: Iterable[str]) -> None:
+    # no flush per line: the CDK's PRINT_BUFFER (around every command) writes whole lines every
+    # 0.1 s and on exit; a flush here was one write to stdout per record
     for line in lines:
-        print(f"{filter_secrets(line)}\n", end="", flush=True)
+        print(f"{filter_secrets(line)}\n", end="")
 
 
 def _read_json(path: str | None) -> Any:
