@@ -82,15 +82,15 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=5)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--manifest", type=Path, help="a variant of the connector's manifest to profile instead")
+    parser.add_argument("--per-record", action="store_true", help="also list, by cumulative CPU, the functions called about once per record or more")
+    parser.add_argument("--callers", default="", help="also print the callers of functions matching this regex")
     parser.add_argument("--no-profile", action="store_true", help="only time the read (CPU without the profiler's overhead)")
     parser.add_argument("--glob-free-expand", action="store_true",
                         help="experiment: RecordExpander looks up its glob-free path directly instead of dpath.values (what a fix would save)")
     args = parser.parse_args()
     entry = next(s for s in SOURCES.values() if s.sandbox == args.source)
 
-    from airbyte_cdk.entrypoint import launch
-
-    from connector_common.entrypoint import build_source
+    from connector_common import entrypoint
 
     if args.glob_free_expand:
         glob_free_expand()
@@ -126,7 +126,10 @@ def main() -> None:
         if not args.no_profile:
             main_profile.enable()
         try:
-            launch(build_source(args.manifest or ROOT / f"source-{args.source}" / "manifest.yaml", argv), argv)
+            # the console script's own path (config checks, key integrity, printing), this manifest
+            manifest = args.manifest or ROOT / f"source-{args.source}" / "manifest.yaml"
+            entrypoint.find_manifest = lambda _package_file: manifest
+            entrypoint.run_declarative(str(manifest), argv)
         finally:
             main_profile.disable()
             sys.stdout.flush()
@@ -161,6 +164,14 @@ def main() -> None:
         if any(key in f"{filename}:{name}" for key in KEY_FUNCTIONS):
             print(f"  {cumtime:6.2f} s cumulative  {nc:>8} calls  {Path(filename).name}:{name}")
     stats.sort_stats("tottime").print_stats(args.top)
+    if args.per_record:
+        print("functions called at least once per record, by cumulative CPU (all threads):")
+        rows = [(cum, nc, tot, f"{Path(f).parent.name}/{Path(f).name}:{n}") for (f, _, n), (_, nc, tot, cum, _) in stats.stats.items()  # type: ignore[attr-defined]
+                if records and nc >= records]
+        for cum, nc, tot, name in sorted(rows, reverse=True)[:args.top or 40]:
+            print(f"  {cum:6.2f} s cum  {tot:6.2f} s own  {nc / records:5.1f}/record  {name}")
+    if args.callers:
+        stats.sort_stats("cumulative").print_callers(args.callers)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ unless the retriever was given a custom decoder (a streaming one): then its item
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
 import requests
 from airbyte_cdk.sources.declarative.decoders import Decoder, JsonDecoder

@@ -23,7 +23,8 @@ indicator, a non-mapping record) is the expander's own `expand_record`. Same rec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, MutableMapping
+from collections.abc import Mapping
+from typing import Any, Iterable, MutableMapping
 
 import dpath
 import requests

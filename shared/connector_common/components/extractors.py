@@ -15,7 +15,8 @@ Trees (categories with `children`) are flattened by `components.tree.FlattenTree
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass, field
-from typing import Any, Iterable, Iterator, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator, List, Optional
 
 import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor

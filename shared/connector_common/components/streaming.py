@@ -23,7 +23,8 @@ import io
 import logging
 import time
 from dataclasses import InitVar, dataclass, field
-from typing import Any, Iterable, Iterator, List, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator, List
 
 import ijson
 import requests
