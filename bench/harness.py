@@ -235,7 +235,7 @@ def full_sync(source: str, mode: Mode, log: list[str]) -> dict:
         config = entry.config(url)
         discovered = discover(entry.script, config)
         catalog = catalog_of(discovered)
-        for label, concurrency in (("default", None), ("one", 1), *((f"c{n}", n) for n in EXTRA_LEVELS)):
+        for label, concurrency in (("default", None), ("one", 1), *((f"c{n}" + (f"_{i}" if EXTRA_LEVELS.index(n) < i else ""), n) for i, n in enumerate(EXTRA_LEVELS))):
             overrides = {} if concurrency is None else {"num_workers": concurrency, **{k: concurrency for k in keys}}
             (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", {**config, **overrides}, catalog))
             level = default if concurrency is None else (concurrency if keys else default)
