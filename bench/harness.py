@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import requests
 import yaml
 
-from connector_testing import SOURCES, sandbox_process
+from connector_testing import SOURCES, most_in_flight, sandbox_process
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -167,6 +167,14 @@ def traffic(logged: list[dict]) -> dict:
             "mb_received": round(sum(r.get("bytes") or 0 for r in logged) / 1e6, 2)}
 
 
+def in_flight(logged: list[dict]) -> tuple[float, int]:
+    """(seconds from the first request's arrival to the last answer, most requests in flight at once), from
+    the sandbox's request log: the API's share of a sync's wall time, without the connector's start-up."""
+    if not logged:
+        return 0.0, 0
+    return round(max(r["ended"] for r in logged) - min(r["started"] for r in logged), 2), most_in_flight(logged)
+
+
 def concurrency_keys(source: str) -> tuple[int, list[str]]:
     """The manifest's default concurrency and the config keys its `concurrency_level` reads."""
     level = yaml.safe_load((ROOT / f"source-{source}" / "manifest.yaml").read_text()).get("concurrency_level")
@@ -221,6 +229,9 @@ def summarize_read(stream: str, scale: int, pairs: list[dict], start_up_cpu_s: f
             "runs": pairs}
 
 
+EXTRA_LEVELS: list[int] = []  # --levels: more concurrency levels to time, beside the default and 1
+
+
 def full_sync(source: str, mode: Mode, log: list[str]) -> dict:
     entry = next(s for s in SOURCES.values() if s.sandbox == source)
     default, keys = concurrency_keys(source)
@@ -230,14 +241,16 @@ def full_sync(source: str, mode: Mode, log: list[str]) -> dict:
         config = entry.config(url)
         discovered = discover(entry.script, config)
         catalog = catalog_of(discovered)
-        for label, concurrency in (("default", None), ("one", 1)):
-            overrides = {} if concurrency is None else {"num_workers": 1, **{k: 1 for k in keys}}
+        for label, concurrency in (("default", None), ("one", 1), *((f"c{n}" + (f"_{i}" if EXTRA_LEVELS.index(n) < i else ""), n) for i, n in enumerate(EXTRA_LEVELS))):
+            overrides = {} if concurrency is None else {"num_workers": concurrency, **{k: concurrency for k in keys}}
             (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", {**config, **overrides}, catalog))
-            level = default if concurrency is None else (1 if keys else default)
+            level = default if concurrency is None else (concurrency if keys else default)
             bound = len(logged) * mode.sync_latency_ms / 1000 / level
+            span, peak = in_flight(logged)
             out[label] = {**usage, "concurrency": level, "requests": len(logged), "records": sum(usage["records_by_stream"].values()),
-                          "latency_bound_s": round(bound, 2), "vs_bound": round(usage["seconds"] / bound, 2) if bound else None}
-            log.append(f"{source} full sync at {label} concurrency ({level}): {usage['seconds']} s, {len(logged)} requests, bound {bound:.1f} s")
+                          "latency_bound_s": round(bound, 2), "vs_bound": round(usage["seconds"] / bound, 2) if bound else None,
+                          "api_span_s": span, "span_vs_bound": round(span / bound, 2) if bound else None, "max_in_flight": peak}
+            log.append(f"{source} full sync at {label} concurrency ({level}): {usage['seconds']} s, {usage['cpu_s']} CPU s, {len(logged)} requests, bound {bound:.2f} s, API span {span} s, {peak} in flight")
     out["speedup"] = round(out["one"]["seconds"] / out["default"]["seconds"], 2)
     return out
 
@@ -332,16 +345,18 @@ def table(results: dict) -> str:
             rows.append(f"| {source} | `{x['stream']}` | {x['scale']} | {x['requests']} | {x['records']:,} | {x['connector_seconds']} | "
                         f"{x['connector_records_per_s']:,} | {x['plain_loop_seconds']} | {x['plain_loop_records_per_s']:,} | {x['ratio']} | "
                         f"{x['connector_cpu_s']} ({x['start_up_cpu_s']}) | {x['plain_loop_cpu_s']} | {x['cpu_ratio']} | {x['cpu_ratio_without_start_up']} |")
-    rows += ["", "Full sync of all streams (wall s), at the default concurrency and at 1; bound = requests x latency / concurrency:", "",
-             "| source | latency | scale | records | default c | requests | seconds | CPU s | bound | vs bound | c=1 seconds | c=1 bound | speedup | c=1 set by |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    rows += ["", "Full sync of all streams (wall s), at the default concurrency and at 1; bound = requests x latency / concurrency; "
+             "API span = first request's arrival to last answer at the sandbox (the sync without start-up):", "",
+             "| source | latency | scale | records | default c | requests | seconds | CPU s | bound | vs bound | API span s (vs bound) | most in flight | c=1 seconds | c=1 bound | c=1 API span s | speedup | c=1 set by |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for source, r in results["sources"].items():
         if "full_sync" in r:
             x = r["full_sync"]
             d, one = x["default"], x["one"]
             keys = ", ".join(f"`{k}`" for k in x["concurrency_config_keys"]) or "nothing (fixed level: `num_workers` has no effect)"
             rows.append(f"| {source} | {x['latency_ms']} ms | {x['scale']} | {d['records']:,} | {d['concurrency']} | {d['requests']} | {d['seconds']} | {d['cpu_s']} | {d['latency_bound_s']} | "
-                        f"{d['vs_bound']} | {one['seconds']} | {one['latency_bound_s']} | {x['speedup']}x | {keys} |")
+                        f"{d['vs_bound']} | {d.get('api_span_s', '-')} ({d.get('span_vs_bound', '-')}) | {d.get('max_in_flight', '-')} | "
+                        f"{one['seconds']} | {one['latency_bound_s']} | {one.get('api_span_s', '-')} | {x['speedup']}x | {keys} |")
     rows += ["", "Peak RSS (MiB) of a full sync at 0 ms, 1x and 20x data:", "",
              "| source | 1x records | 1x MiB | big records | big MiB | ratio | big CPU s |", "|---|---:|---:|---:|---:|---:|---:|"]
     for source, r in results["sources"].items():
@@ -380,7 +395,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated sources and/or 'destination'")
     parser.add_argument("--parts", default="read,full_sync,memory", help="which per-source parts to run")
     parser.add_argument("--render", type=Path, help="only write the table of this results.json into --out/RESULTS.md")
+    parser.add_argument("--levels", default="", help="full_sync: comma-separated concurrency levels to time beside the default and 1")
     args = parser.parse_args()
+    EXTRA_LEVELS.extend(int(n) for n in filter(None, args.levels.split(",")))
     if args.render:
         results = json.loads(args.render.read_text())
         write_results(results, args.out)

@@ -4,20 +4,10 @@ shipments of different orders at once."""
 
 from __future__ import annotations
 
-from connector_testing import running_sandbox
+from connector_testing import most_in_flight, running_sandbox
 from destination_yodify.destination import DestinationYodify
 
 from yodify_dest_helpers import catalog_obj, make_config, order_records, record, state, to_messages
-
-
-def most_at_once(requests: list[dict]) -> int:
-    """The largest number of these requests the server was working on at one moment."""
-    edges = sorted([(r["started"], 1) for r in requests] + [(r["ended"], -1) for r in requests])
-    now = best = 0
-    for _, step in edges:
-        now += step
-        best = max(best, now)
-    return best
 
 
 def write(server, raw, streams):
@@ -44,10 +34,10 @@ def test_orders_with_different_keys_are_in_flight_at_once_and_one_orders_records
         logged = server.api_requests()[logged_before:]
         creates = [r for r in logged if r["method"] == "POST" and r["path"] == "/api/v1/Orders"]
         assert len(creates) == 12
-        assert most_at_once(creates) >= 3, "orders with different keys were written one at a time"
+        assert most_in_flight(creates) >= 3, "orders with different keys were written one at a time"
         updates = sorted((r for r in logged if r["method"] == "PUT" and r["path"] == f"/api/v1/Orders/{same['id']}"), key=lambda r: r["started"])
         assert len(updates) == 4
-        assert most_at_once(updates) == 1, "two writes to one order were in flight at once"
+        assert most_in_flight(updates) == 1, "two writes to one order were in flight at once"
         # one after another, and in input order: Yodify holds the last
         assert server.api.store.orders[same["id"]]["shipping_instructions"] == "update 3"
         assert len([o for o in server.api.store.orders.values() if o["order_number"].startswith("NEW-")]) == 12
@@ -64,7 +54,7 @@ def test_shipments_of_different_orders_are_written_at_once_each_after_its_order(
         write(server, raw + [state("shipments", 1)], ["orders", "shipments"])
         creates = [r for r in server.api_requests("/shipments") if r["method"] == "POST"]
         assert len(creates) == 8 and all(r["status"] == 200 for r in creates)
-        assert most_at_once(creates) >= 2, "shipments of different orders were written one at a time"
+        assert most_in_flight(creates) >= 2, "shipments of different orders were written one at a time"
         by_id = server.api.store.orders
         shipped = {by_id[s["order_id"]]["order_number"]: s["tracking_number"] for s in server.api.store.shipments.values()
                    if (s["tracking_number"] or "").startswith("SH-T")}

@@ -21,7 +21,7 @@ from .clock import RetryClock, patch_retry_waits
 from .completeness import assert_complete, primary_keys
 from .connectors import CONNECTORS, DESTINATIONS, SOURCES, SandboxedConnector
 from .responses import json_response
-from .sandbox import running_sandbox, sandbox_process, shared_sandbox
+from .sandbox import most_in_flight, running_sandbox, sandbox_process, shared_sandbox
 from .standard_suite import SandboxScenarios
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "declarative_source",
     "discover",
     "json_response",
+    "most_in_flight",
     "patch_retry_waits",
     "primary_keys",
     "protocol_messages",

@@ -60,3 +60,13 @@ def sandbox_process(supplier: str, *, scale: int = 1, latency_ms: int = 0, fault
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def most_in_flight(requests: list[dict]) -> int:
+    """The largest number of these requests (sandbox request-log entries) the server was working on at one moment."""
+    edges = sorted([(r["started"], 1) for r in requests] + [(r["ended"], -1) for r in requests])
+    now = best = 0
+    for _, step in edges:
+        now += step
+        best = max(best, now)
+    return best
