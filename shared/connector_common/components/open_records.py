@@ -33,6 +33,19 @@ The stream's DatetimeBasedCursor needs ``global_substream_cursor: true`` (else t
 cursor per id partition in the state), and no ``step``: the CDK repeats every partition, id
 partitions too, for every window of the cursor.
 
+A record is also final when ``final_condition`` (a template over ``record`` and ``config``) is true,
+e.g. a Sent order past the days it is watched for a refund.
+
+Saved ids the stream's own partitions already return (an API that lists records by open status):
+with ``reread_unseen_only`` the router first yields its own partitions, waits until each but the
+last has shown its first page (the CDK takes one partition ahead before it enqueues one, so the
+last is not waited for: put a partition there whose records matter least), and then asks by id
+only for the saved ids no page of this sync has shown (those that became final). The wait needs a
+second worker thread (the partitions are read while the generator waits); after ``wait_seconds``
+every saved id is asked for, which costs requests but loses nothing. The observer's ``condition``
+(over ``record``, ``stream_partition`` and ``config``) then drops records from the output after
+the router has seen them (a shipment exists only for a Sent order).
+
 Batches (``ids_per_request`` > 1): how a server reads an array parameter is often undocumented
 (repeated keys, first value only, comma-joined). Until one batch request has returned a record
 other than its first id (proof that batches are read in full, remembered in the state), every id
@@ -41,12 +54,13 @@ is also asked for alone, which reads the same under every encoding.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional
 
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
-from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
+from airbyte_cdk.sources.declarative.interpolation import InterpolatedBoolean, InterpolatedString
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
@@ -97,6 +111,9 @@ class OpenRecordsRouter(PartitionRouter):
     partition_field: str = "open_ids"
     ids_per_request: int = 1
     partitions: Optional[PartitionRouter] = None
+    final_condition: Optional[str] = None
+    reread_unseen_only: bool = False
+    wait_seconds: float = 300
 
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
@@ -122,13 +139,26 @@ class OpenRecordsRouter(PartitionRouter):
         self._seen: set[Any] = set()  # every id any page of this sync returned
         self._emitted: set[Any] = set()  # each emitted record's emit_key (else its id): once per sync
         self._absent: set[Any] = set()  # asked for in a way every server reads, and not returned
+        self._final_condition = InterpolatedBoolean(self.final_condition, parameters={}) if self.final_condition else None
+        self._awaited: set[str] = set()  # own partitions whose first page the id requests wait for
+        self._shown: set[str] = set()  # partitions that have shown a page
+        self._own_read = threading.Condition(self._lock)
 
     # -- partitions ---------------------------------------------------------------------------
     def stream_slices(self) -> Iterable[StreamSlice]:
         own = self.partitions.stream_slices() if self.partitions else [StreamSlice(partition={}, cursor_slice={})]
+        last = None
         for s in own:
+            if last is not None and self.reread_unseen_only:
+                with self._lock:
+                    self._awaited.add(_key(last))
+            last = s.partition
             yield StreamSlice(partition=s.partition, cursor_slice=s.cursor_slice,
                               extra_fields={**s.extra_fields, _ROUTER: self})
+        if self.reread_unseen_only and self._requested:
+            with self._own_read:
+                self._own_read.wait_for(lambda: self._awaited <= self._shown, timeout=self.wait_seconds)
+                self._requested = [i for i in self._requested if i not in self._seen]
         for ids in self._id_requests():
             yield StreamSlice(partition={self.partition_field: ids}, cursor_slice={}, extra_fields={_ROUTER: self})
 
@@ -160,17 +190,25 @@ class OpenRecordsRouter(PartitionRouter):
                     emit.append(record)
                     self._emitted.add(emitted)
                 self._seen.add(key)
-                if str(record.get(self.status_field)).lower() in self._final:
+                if self.is_final(record):
                     self._open.discard(key)
                 else:
                     self._open.add(key)
             asked = partition.get(self.partition_field)
+            if self.reread_unseen_only:
+                self._shown.add(_key(partition))
+                self._own_read.notify_all()
             if isinstance(asked, list):
                 if len(asked) > 1 and any(k != asked[0] for k in returned):
                     self._batches_read_in_full = True
                 if len(asked) == 1 or self._batches_read_in_full:
                     self._absent.update(k for k in asked if k not in set(returned))
             return emit
+
+    def is_final(self, record: Mapping[str, Any]) -> bool:
+        if str(record.get(self.status_field)).lower() in self._final:
+            return True
+        return bool(self._final_condition and self._final_condition.eval(self.config, record=record))
 
     def get_stream_state(self) -> Optional[Mapping[str, StreamState]]:
         with self._lock:
@@ -195,9 +233,14 @@ class OpenRecordsRouter(PartitionRouter):
         return {}
 
 
+def _key(partition: Mapping[str, Any]) -> str:
+    return json.dumps(partition, sort_keys=True, default=str)
+
+
 @dataclass
 class OpenRecordsObserver(RecordFilter):
-    """Shows each page's records to the stream's OpenRecordsRouter; filters nothing out."""
+    """Shows each page's records to the stream's OpenRecordsRouter; then keeps those its
+    `condition` (if any) accepts."""
 
     condition: str = ""
 
@@ -210,4 +253,7 @@ class OpenRecordsObserver(RecordFilter):
     ) -> Iterable[Mapping[str, Any]]:
         page = list(records)
         router = stream_slice.extra_fields.get(_ROUTER) if stream_slice is not None else None
-        yield from router.observe_page(stream_slice.partition, page) if router is not None else page
+        kept = router.observe_page(stream_slice.partition, page) if router is not None else page
+        if self.condition:
+            kept = super().filter_records(kept, stream_state, stream_slice, next_page_token)
+        yield from kept
