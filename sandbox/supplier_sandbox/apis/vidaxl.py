@@ -71,8 +71,10 @@ class VidaxlApi(SupplierApi):
 
     @staticmethod
     def connector_config(base_url: str) -> dict[str, Any]:
+        # from just before the seeded history: the connector reads one request per day from start_date
+        start = (datetime.now(timezone.utc) - timedelta(days=HISTORY_DAYS + 2)).date().isoformat()
         return {"email": "dropshipper@example.com", "api_token": "vxl-sandbox-token-5f2c", "environment": "sandbox",
-                "base_url": base_url, "start_date": "2025-01-01"}
+                "base_url": base_url, "start_date": start}
     base_path = ""
 
     def __init__(self, params_from: str = "query", paths: tuple[str, ...] = ORDERS_PATHS,
