@@ -88,3 +88,19 @@ def test_a_60_day_history_costs_one_request_per_day_and_a_few_per_stream(manifes
         # 61 days, the day before and the day after today, 4 open statuses; no id_eq without a saved set
         assert len(requests) == 4 * (61 + 3 + 4), len(requests)
         assert not any(by_id(r["query"]) for r in requests)
+
+
+def test_a_failing_sync_with_a_saved_set_fails_at_once(manifest, config_for):
+    # the re-reads by id wait for the status reads; a status read that fails must not keep them waiting
+    import time
+
+    with running_sandbox("vidaxl", history_days=10) as server:
+        config = {**config_for(server), "api_token": "wrong"}
+        yesterday = (server.api.now - timedelta(days=1)).strftime("%Y-%m-%d")
+        state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "orders"}, "stream_state": {
+            "use_global_cursor": True, "state": {"submitted_at": yesterday},
+            "parent_state": {"open_records": {"ids": [1, 2, 3]}}}}}]
+        began = time.monotonic()
+        output = read(manifest, config, catalog_for(manifest, config, ["orders"], SyncMode.incremental), state, expecting_exception=True)
+        assert output.errors and "HTTP 401" in output.errors[0].trace.error.message
+        assert time.monotonic() - began < 30

@@ -41,7 +41,8 @@ with ``reread_unseen_only`` the router first yields its own partitions, waits un
 last has shown its first page (the CDK takes one partition ahead before it enqueues one, so the
 last is not waited for: put a partition there whose records matter least), and then asks by id
 only for the saved ids no page of this sync has shown (those that became final). The wait needs a
-second worker thread (the partitions are read while the generator waits); after ``wait_seconds``
+second worker thread (the partitions are read while the generator waits); after ``wait_seconds``,
+or once any request has failed for good (``retries.requests_given_up``: the sync has failed),
 every saved id is asked for, which costs requests but loses nothing. The observer's ``condition``
 (over ``record``, ``stream_partition`` and ``config``) then drops records from the output after
 the router has seen them (a shipment exists only for a Sent order).
@@ -56,6 +57,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional
 
@@ -64,6 +66,8 @@ from airbyte_cdk.sources.declarative.interpolation import InterpolatedBoolean, I
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+
+from .retries import requests_given_up
 
 STATE_KEY = "open_records"
 _ROUTER = "open_records_router"  # the slice's extra field that carries the router to the observer
@@ -143,6 +147,7 @@ class OpenRecordsRouter(PartitionRouter):
         self._awaited: set[str] = set()  # own partitions whose first page the id requests wait for
         self._shown: set[str] = set()  # partitions that have shown a page
         self._own_read = threading.Condition(self._lock)
+        self._given_up = requests_given_up()
 
     # -- partitions ---------------------------------------------------------------------------
     def stream_slices(self) -> Iterable[StreamSlice]:
@@ -156,8 +161,13 @@ class OpenRecordsRouter(PartitionRouter):
             yield StreamSlice(partition=s.partition, cursor_slice=s.cursor_slice,
                               extra_fields={**s.extra_fields, _ROUTER: self})
         if self.reread_unseen_only and self._requested:
+            # until the own partitions showed a page, the time is up, or a request failed for good
+            # (the sync has failed: its other partitions must not wait for one that never reads)
+            deadline = time.monotonic() + self.wait_seconds
             with self._own_read:
-                self._own_read.wait_for(lambda: self._awaited <= self._shown, timeout=self.wait_seconds)
+                while (not self._awaited <= self._shown and time.monotonic() < deadline
+                       and requests_given_up() == self._given_up):
+                    self._own_read.wait(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
                 self._requested = [i for i in self._requested if i not in self._seen]
         for ids in self._id_requests():
             yield StreamSlice(partition={self.partition_field: ids}, cursor_slice={}, extra_fields={_ROUTER: self})
