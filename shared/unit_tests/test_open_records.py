@@ -172,3 +172,17 @@ def test_final_condition_and_observer_condition():
             {"id": 3, "order_status": "New", "age": 1}]
     assert [x["id"] for x in observer.filter_records(page, stream_state={}, stream_slice=own)] == [1, 2]
     assert r.get_stream_state() == {"open_records": {"ids": [1, 3]}}  # 2 is final by its age; 3 seen, not emitted
+
+
+def test_reread_unseen_only_stops_waiting_when_a_request_failed_for_good():
+    import threading
+    import time
+
+    from connector_common.components import retries
+
+    statuses = ListPartitionRouter(values=["Shipped", "days"], cursor_field="query", config={}, parameters={})
+    r = router({"ids": [1]}, partitions=statuses, reread_unseen_only=True, wait_seconds=30)
+    threading.Timer(0.2, retries._give_up).start()  # the status read failed: the sync has failed
+    began = time.monotonic()
+    assert [s.partition.get("open_ids") for s in r.stream_slices()][2:] == [[1]]
+    assert time.monotonic() - began < 5
