@@ -57,9 +57,7 @@ def _m3_products(path: str, body: Any) -> Iterable[dict]:
 
 def _vidaxl_order_products(path: str, body: Any) -> Iterable[dict]:
     for row in _rows(body, "data", "orders"):
-        order = row.get("order", row)
-        if not order.get("submitted_at"):
-            continue
+        order = row.get("order", row)  # unpaid orders (no submitted_at) too, as the connector syncs them
         for item in order.get("order_products") or []:
             yield {**item.get("order_product", item), "order_id": order.get("id"), "submitted_at": order.get("submitted_at")}
 

@@ -46,7 +46,7 @@ def test_without_parameters_only_the_last_24_hours(server):
 def test_both_documented_paths_serve_the_same_documented_shape(server, path):
     day = (server.api.now - timedelta(days=200)).strftime("%Y-%m-%d")
     body = get(server, path, params={"submitted_at_gt_eq": day}).json()
-    assert len(body) == server.api.counts()["orders"]
+    assert len(body) == len(server.api.submitted())  # unpaid orders have no submitted_at
     order = body[0]["order"]
     assert isinstance(order["id"], int) and isinstance(order["gross_total"], str)
     assert set(order["order_products"][0]) == {"order_product"}
@@ -98,7 +98,7 @@ def test_mutate_ships_an_order_and_counts_follow(server):
     assert changed["status_order_id"] == 5 and changed["shipping_tracking"]
     assert server.api.counts()["shipments"] == before["shipments"] + 1
     paid = server.api.mutate({"id": next(o["id"] for o in server.api.orders if o["_submitted"] is None), "status_order_id": 2})
-    assert paid["submitted_at"] and server.api.counts()["orders"] == before["orders"] + 1
+    assert paid["submitted_at"] and server.api.counts()["orders"] == before["orders"]  # unpaid ones count too
 
 
 def test_unpaid_orders_option_and_reads_by_id_and_status():
@@ -128,3 +128,23 @@ def test_an_old_orders_status_change_is_read_by_id(server):
     order = get(server, params={"id_eq": old["id"]}).json()[0]["order"]
     assert order["status_order_id"] == 5 and order["shipping_tracking"]
     assert old["id"] in ids(get(server, params={"status_order_id_eq": 5}))
+
+
+def test_readings_of_the_status_filter_and_of_the_exact_date():
+    # status_keeps_default: the 24-hour default also applies to status_order_id_eq without a date
+    with running_sandbox("vidaxl", status_keeps_default=True) as server:
+        fours = {o["id"] for o in server.api.orders if o["status_order_id"] == 4}
+        recent = {o["id"] for o in server.api.orders if o["status_order_id"] == 4
+                  and (o["_submitted"] or o["_created"]) >= server.api.now - timedelta(hours=24)}
+        assert set(ids(get(server, params={"status_order_id_eq": 4}))) == recent != fours
+        assert set(ids(get(server, params={"status_order_id_eq": 4, "submitted_at_gt_eq": "2000-01-01"}))) == fours
+    # casted_in: the exact date taken in the server's zone (default) or in UTC
+    for casted_in, zone in (("server", "Asia/Tokyo"), ("utc", "UTC")):
+        with running_sandbox("vidaxl", server_tz="Asia/Tokyo", casted_in=casted_in) as server:
+            from zoneinfo import ZoneInfo
+
+            day = (server.api.now - timedelta(days=10)).date()
+            expected = {o["id"] for o in server.api.submitted() if o["_submitted"].astimezone(ZoneInfo(zone)).date() == day}
+            assert set(ids(get(server, params={"submitted_at_casted_eq": day.isoformat()}))) == expected
+    with running_sandbox("vidaxl", history_days=400) as server:
+        assert min(o["_submitted"] for o in server.api.submitted()) < server.api.now - timedelta(days=300)

@@ -128,3 +128,61 @@ def test_state_without_a_set_is_kept_or_restarted_as_asked():
     assert restart.should_migrate(old) and restart.migrate(old) == {}
     assert not restart.should_migrate({"state": old, "parent_state": {"open_records": {"ids": []}}})
     assert not restart.should_migrate({})  # a first sync reads from the start anyway
+
+
+def test_reread_unseen_only_asks_by_id_for_the_saved_ids_no_own_partition_returned():
+    # an API listing records by open status: ids those reads return need no request of their own
+    statuses = ListPartitionRouter(values=["Shipped", "New", "days"], cursor_field="query", config={}, parameters={})
+    r = router({"ids": [1, 2, 3]}, partitions=statuses, reread_unseen_only=True)
+    pages = {"Shipped": [rec(1)], "New": [rec(4, "New")], "days": []}
+    out = read(r, lambda p: pages[p["query"]] if "query" in p else [rec(p["open_ids"][0], "Complete")])
+    assert list(out) == ["Shipped", "New", "days", "[2]", "[3]"]  # 1 was returned by a status read
+    assert r.get_stream_state() == {"open_records": {"ids": [1, 4]}}
+
+
+def test_reread_unseen_only_waits_for_the_own_partitions_read_in_other_threads():
+    import threading
+
+    statuses = ListPartitionRouter(values=["Shipped", "days"], cursor_field="query", config={}, parameters={})
+    r = router({"ids": [1, 2]}, partitions=statuses, reread_unseen_only=True)
+    slices = r.stream_slices()
+    shipped = next(slices)
+    assert next(slices).partition == {"query": "days"}  # the last own partition is not waited for
+    got = []
+    waiting = threading.Thread(target=lambda: got.extend(s.partition["open_ids"] for s in slices))
+    waiting.start()
+    waiting.join(0.2)
+    assert waiting.is_alive() and not got  # the id partitions wait for the status read
+    list(OpenRecordsObserver(config={}, parameters={}).filter_records([rec(1)], stream_state={}, stream_slice=shipped))
+    waiting.join(5)
+    assert got == [[2]]
+
+
+def test_reread_unseen_only_gives_up_waiting_and_asks_for_every_id():
+    statuses = ListPartitionRouter(values=["Shipped", "days"], cursor_field="query", config={}, parameters={})
+    r = router({"ids": [1, 2]}, partitions=statuses, reread_unseen_only=True, wait_seconds=0.1)
+    assert [s.partition.get("open_ids") for s in r.stream_slices()][2:] == [[1], [2]]  # nothing read: ask all
+
+
+def test_final_condition_and_observer_condition():
+    r = router(final_condition="{{ record.age > 180 }}")
+    observer = OpenRecordsObserver(config={}, parameters={}, condition="{{ record.order_status == 'Shipped' }}")
+    own = next(iter(r.stream_slices()))
+    page = [{"id": 1, "order_status": "Shipped", "age": 10}, {"id": 2, "order_status": "Shipped", "age": 400},
+            {"id": 3, "order_status": "New", "age": 1}]
+    assert [x["id"] for x in observer.filter_records(page, stream_state={}, stream_slice=own)] == [1, 2]
+    assert r.get_stream_state() == {"open_records": {"ids": [1, 3]}}  # 2 is final by its age; 3 seen, not emitted
+
+
+def test_reread_unseen_only_stops_waiting_when_a_request_failed_for_good():
+    import threading
+    import time
+
+    from connector_common.components import retries
+
+    statuses = ListPartitionRouter(values=["Shipped", "days"], cursor_field="query", config={}, parameters={})
+    r = router({"ids": [1]}, partitions=statuses, reread_unseen_only=True, wait_seconds=30)
+    threading.Timer(0.2, retries._give_up).start()  # the status read failed: the sync has failed
+    began = time.monotonic()
+    assert [s.partition.get("open_ids") for s in r.stream_slices()][2:] == [[1]]
+    assert time.monotonic() - began < 5

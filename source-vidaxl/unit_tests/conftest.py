@@ -7,8 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from supplier_sandbox.apis.vidaxl import HISTORY_DAYS
-
 
 @pytest.fixture(scope="module")
 def creds(source) -> dict:
@@ -19,9 +17,8 @@ def creds(source) -> dict:
 @pytest.fixture(scope="module")
 def config_for(config_for):
     def make(server, **overrides):
-        # the sandbox's orders span the 120 days before its anchor day: start the day before, in
-        # 30-day windows
-        start = (server.api.now - timedelta(days=HISTORY_DAYS + 1)).date().isoformat()
-        return config_for(server, **{"start_date": start, "window_days": 30, **overrides})
+        # the sandbox's orders span the days before its anchor day (120 by default): start the day before
+        start = (server.api.now - timedelta(days=server.api.history_days + 1)).date().isoformat()
+        return config_for(server, **{"start_date": start, **overrides})
 
     return make

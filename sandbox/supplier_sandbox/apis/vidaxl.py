@@ -31,6 +31,11 @@ Options for other readings of the doc:
 - `unpaid`: how many orders are unpaid (status 1, "temporary": created through the API, never
   submitted, so no `submitted_at`), spread evenly over the history (default: as seeded, about one
   in eleven); 0 for none. Paying one (`mutate`, status 2) submits it now.
+- `status_keeps_default`: True reads the 24-hour default as applying whenever no date filter is
+  sent: `status_order_id_eq` alone then returns only that status's orders of the last 24 hours.
+- `casted_in`: the zone `submitted_at_casted_eq` takes its day in: "server" (default, `server_tz`)
+  or "utc".
+- `history_days`: how many days before the anchor the orders span (default 120).
 - `full_order`: True adds the fields the doc's order object (create-order sample) shows beyond
   the list sample: `created_at`, `updated_at`, `invoice_no`, `is_paid`, `paid_amount`,
   `payment_date`, `date_estimated`, `shipping_way`, `comments_wholesaler`, `addressbook_id`,
@@ -66,14 +71,22 @@ class VidaxlApi(SupplierApi):
 
     @staticmethod
     def connector_config(base_url: str) -> dict[str, Any]:
+        # from just before the seeded history: the connector reads one request per day from start_date
+        start = (datetime.now(timezone.utc) - timedelta(days=HISTORY_DAYS + 2)).date().isoformat()
         return {"email": "dropshipper@example.com", "api_token": "vxl-sandbox-token-5f2c", "environment": "sandbox",
-                "base_url": base_url, "start_date": "2025-01-01"}
+                "base_url": base_url, "start_date": start}
     base_path = ""
 
     def __init__(self, params_from: str = "query", paths: tuple[str, ...] = ORDERS_PATHS,
                  server_tz: str = "UTC", wrapped: bool = True, since_exclusive: bool = False,
-                 zoneless: bool = False, full_order: bool = False, unpaid: int | None = None, **kwargs: Any) -> None:
+                 zoneless: bool = False, full_order: bool = False, unpaid: int | None = None,
+                 status_keeps_default: bool = False, casted_in: str = "server", history_days: int = HISTORY_DAYS,
+                 **kwargs: Any) -> None:
         self.unpaid = unpaid  # read by _seed, which the base class runs
+        self.history_days = history_days
+        assert casted_in in ("server", "utc"), casted_in
+        self.casted_in = casted_in
+        self.status_keeps_default = status_keeps_default
         super().__init__(**kwargs)
         self.since_exclusive = since_exclusive
         self.zoneless = zoneless
@@ -104,7 +117,7 @@ class VidaxlApi(SupplierApi):
         r = data.rng(self.seed, "vidaxl-orders")
         n = 150 * self.scale
         line_id = 1000
-        when = [data.spread(r, self.now - timedelta(minutes=5), HISTORY_DAYS) for _ in range(n)]
+        when = [data.spread(r, self.now - timedelta(minutes=5), self.history_days) for _ in range(n)]
         when.sort()
         unpaid = None if self.unpaid is None else {1 + k * n // self.unpaid for k in range(self.unpaid)} if self.unpaid else set()
         for i, submitted in enumerate(when, start=1):
@@ -216,7 +229,8 @@ class VidaxlApi(SupplierApi):
         with self.lock:
             orders = list(self.orders)
         try:
-            if not params:
+            dated = any(k.startswith("submitted_at") for k in params)
+            if not params or (self.status_keeps_default and "status_order_id_eq" in params and not dated):
                 since = self.now - timedelta(hours=24)
                 orders = [o for o in orders if (o["_submitted"] or o["_created"]) >= since]
             if "id_eq" in params:
@@ -231,7 +245,8 @@ class VidaxlApi(SupplierApi):
                 orders = [o for o in orders if o["_submitted"] is not None and o["_submitted"] >= since]
             if "submitted_at_casted_eq" in params:
                 day = self._day(params["submitted_at_casted_eq"], "submitted_at_casted_eq")
-                orders = [o for o in orders if o["_submitted"] is not None and o["_submitted"].astimezone(self.tz).date() == day]
+                zone = self.tz if self.casted_in == "server" else timezone.utc
+                orders = [o for o in orders if o["_submitted"] is not None and o["_submitted"].astimezone(zone).date() == day]
         except ValueError as error:
             return Response.json({"error": str(error)}, status=422)
         orders.sort(key=lambda o: o["id"])
@@ -239,10 +254,10 @@ class VidaxlApi(SupplierApi):
 
     # -- admin --------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        """What a sync from before the oldest order emits: submitted orders (temporary ones have no
-        submitted_at, so no date filter returns them), their lines, one address each, status-5 shipments."""
+        """What a sync from before the oldest order emits: every order (temporary ones, unpaid, too),
+        their lines, one address each, status-5 shipments."""
         with self.lock:
-            orders = self.submitted()
+            orders = list(self.orders)
             return {
                 "orders": len(orders),
                 "order_products": sum(len(o["order_products"]) for o in orders),

@@ -33,6 +33,20 @@ The stream's DatetimeBasedCursor needs ``global_substream_cursor: true`` (else t
 cursor per id partition in the state), and no ``step``: the CDK repeats every partition, id
 partitions too, for every window of the cursor.
 
+A record is also final when ``final_condition`` (a template over ``record`` and ``config``) is true,
+e.g. a Sent order past the days it is watched for a refund.
+
+Saved ids the stream's own partitions already return (an API that lists records by open status):
+with ``reread_unseen_only`` the router first yields its own partitions, waits until each but the
+last has shown its first page (the CDK takes one partition ahead before it enqueues one, so the
+last is not waited for: put a partition there whose records matter least), and then asks by id
+only for the saved ids no page of this sync has shown (those that became final). The wait needs a
+second worker thread (the partitions are read while the generator waits); after ``wait_seconds``,
+or once any request has failed for good (``retries.requests_given_up``: the sync has failed),
+every saved id is asked for, which costs requests but loses nothing. The observer's ``condition``
+(over ``record``, ``stream_partition`` and ``config``) then drops records from the output after
+the router has seen them (a shipment exists only for a Sent order).
+
 Batches (``ids_per_request`` > 1): how a server reads an array parameter is often undocumented
 (repeated keys, first value only, comma-joined). Until one batch request has returned a record
 other than its first id (proof that batches are read in full, remembered in the state), every id
@@ -41,16 +55,20 @@ is also asked for alone, which reads the same under every encoding.
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 from dataclasses import InitVar, dataclass, field
 from collections.abc import Mapping
 from typing import Any, Iterable, List, Optional
 
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
-from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
+from airbyte_cdk.sources.declarative.interpolation import InterpolatedBoolean, InterpolatedString
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+
+from .retries import requests_given_up
 
 STATE_KEY = "open_records"
 _ROUTER = "open_records_router"  # the slice's extra field that carries the router to the observer
@@ -98,6 +116,9 @@ class OpenRecordsRouter(PartitionRouter):
     partition_field: str = "open_ids"
     ids_per_request: int = 1
     partitions: Optional[PartitionRouter] = None
+    final_condition: Optional[str] = None
+    reread_unseen_only: bool = False
+    wait_seconds: float = 300
 
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
@@ -123,13 +144,32 @@ class OpenRecordsRouter(PartitionRouter):
         self._seen: set[Any] = set()  # every id any page of this sync returned
         self._emitted: set[Any] = set()  # each emitted record's emit_key (else its id): once per sync
         self._absent: set[Any] = set()  # asked for in a way every server reads, and not returned
+        self._final_condition = InterpolatedBoolean(self.final_condition, parameters={}) if self.final_condition else None
+        self._awaited: set[str] = set()  # own partitions whose first page the id requests wait for
+        self._shown: set[str] = set()  # partitions that have shown a page
+        self._own_read = threading.Condition(self._lock)
+        self._given_up = requests_given_up()
 
     # -- partitions ---------------------------------------------------------------------------
     def stream_slices(self) -> Iterable[StreamSlice]:
         own = self.partitions.stream_slices() if self.partitions else [StreamSlice(partition={}, cursor_slice={})]
+        last = None
         for s in own:
+            if last is not None and self.reread_unseen_only:
+                with self._lock:
+                    self._awaited.add(_key(last))
+            last = s.partition
             yield StreamSlice(partition=s.partition, cursor_slice=s.cursor_slice,
                               extra_fields={**s.extra_fields, _ROUTER: self})
+        if self.reread_unseen_only and self._requested:
+            # until the own partitions showed a page, the time is up, or a request failed for good
+            # (the sync has failed: its other partitions must not wait for one that never reads)
+            deadline = time.monotonic() + self.wait_seconds
+            with self._own_read:
+                while (not self._awaited <= self._shown and time.monotonic() < deadline
+                       and requests_given_up() == self._given_up):
+                    self._own_read.wait(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
+                self._requested = [i for i in self._requested if i not in self._seen]
         for ids in self._id_requests():
             yield StreamSlice(partition={self.partition_field: ids}, cursor_slice={}, extra_fields={_ROUTER: self})
 
@@ -161,17 +201,25 @@ class OpenRecordsRouter(PartitionRouter):
                     emit.append(record)
                     self._emitted.add(emitted)
                 self._seen.add(key)
-                if str(record.get(self.status_field)).lower() in self._final:
+                if self.is_final(record):
                     self._open.discard(key)
                 else:
                     self._open.add(key)
             asked = partition.get(self.partition_field)
+            if self.reread_unseen_only:
+                self._shown.add(_key(partition))
+                self._own_read.notify_all()
             if isinstance(asked, list):
                 if len(asked) > 1 and any(k != asked[0] for k in returned):
                     self._batches_read_in_full = True
                 if len(asked) == 1 or self._batches_read_in_full:
                     self._absent.update(k for k in asked if k not in set(returned))
             return emit
+
+    def is_final(self, record: Mapping[str, Any]) -> bool:
+        if str(record.get(self.status_field)).lower() in self._final:
+            return True
+        return bool(self._final_condition and self._final_condition.eval(self.config, record=record))
 
     def get_stream_state(self) -> Optional[Mapping[str, StreamState]]:
         with self._lock:
@@ -196,9 +244,14 @@ class OpenRecordsRouter(PartitionRouter):
         return {}
 
 
+def _key(partition: Mapping[str, Any]) -> str:
+    return json.dumps(partition, sort_keys=True, default=str)
+
+
 @dataclass
 class OpenRecordsObserver(RecordFilter):
-    """Shows each page's records to the stream's OpenRecordsRouter; filters nothing out."""
+    """Shows each page's records to the stream's OpenRecordsRouter; then keeps those its
+    `condition` (if any) accepts."""
 
     condition: str = ""
 
@@ -211,4 +264,7 @@ class OpenRecordsObserver(RecordFilter):
     ) -> Iterable[Mapping[str, Any]]:
         page = list(records)
         router = stream_slice.extra_fields.get(_ROUTER) if stream_slice is not None else None
-        yield from router.observe_page(stream_slice.partition, page) if router is not None else page
+        kept = router.observe_page(stream_slice.partition, page) if router is not None else page
+        if self.condition:
+            kept = super().filter_records(kept, stream_state, stream_slice, next_page_token)
+        yield from kept

@@ -27,6 +27,7 @@ rate-limit waits would end a sync. The handler leaves both limits to the strateg
 
 from __future__ import annotations
 
+import itertools
 import logging
 import weakref
 from dataclasses import InitVar, dataclass
@@ -44,6 +45,20 @@ from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils import AirbyteTracedException
 
 logger = logging.getLogger("airbyte")
+
+_failures = itertools.count(1)
+_failed = 0  # requests given up on (a FAIL response, or retries exhausted) in this process
+
+
+def requests_given_up() -> int:
+    """How many requests this process has given up on: whoever waits for other requests (the
+    open-records router) stops waiting when it rises, since the sync has failed."""
+    return _failed
+
+
+def _give_up() -> None:
+    global _failed
+    _failed = next(_failures)
 
 # Large enough to never be the limit: the strategy decides when to give up.
 UNBOUNDED_RETRIES = 1_000_000
@@ -161,6 +176,7 @@ class RetryWaitStrategy(BackoffStrategy):
                 )
             limit = self.rate_limit_give_up_after_seconds
             if limit is not None and counts[1] + wait > float(limit):
+                _give_up()
                 raise AirbyteTracedException(
                     message=(
                         f"The API kept rate-limiting this sync (HTTP 429 Too Many Requests): {counts[0]} times on one request, "
@@ -182,6 +198,7 @@ class RetryWaitStrategy(BackoffStrategy):
         limit = int(self.max_connect_error_retries) if never_connected else int(self.max_server_error_retries)
         if counts[2] > limit:
             if never_connected:
+                _give_up()
                 raise AirbyteTracedException(
                     message=(f"Could not connect to the API: {what} on {counts[2]} attempts. Check base_url (host and port) "
                              "and that this machine can reach it"
@@ -198,6 +215,7 @@ class RetryWaitStrategy(BackoffStrategy):
                 hint = " If it persists, check base_url: a web page where the API should answer often means it points at a website."
             else:
                 hint = ""
+            _give_up()
             raise AirbyteTracedException(
                 message=f"The API kept failing: {what} on {counts[2]} attempts. Try the sync again later.{hint}",
                 internal_message=f"server error retries exhausted: {what}",
@@ -272,6 +290,8 @@ class SharedRetryErrorHandler(DefaultErrorHandler):
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
         resolution = super().interpret_response(response_or_exception)
+        if resolution.response_action == ResponseAction.FAIL:
+            _give_up()
         if resolution.response_action == ResponseAction.IGNORE and resolution.error_message:
             # The CDK logs an ignored response at INFO; a response skipped on purpose (a module the
             # account lacks) is data the user does not get, so it is a WARN in the sync's log. The
