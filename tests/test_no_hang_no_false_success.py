@@ -65,6 +65,22 @@ def test_read_against_a_server_that_never_answers_retries_then_names_host_and_se
     assert clock.sleeps  # it was retried first
 
 
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_read_against_a_server_that_trickles_for_ever_gives_up_naming_the_answer_deadline(source, monkeypatch):
+    # a byte every 0.05 s never trips the 0.2 s read timeout: the whole-answer deadline (5 x 0.2 s) does
+    connector = SOURCES[source]
+    manifest = ROOT / connector.script / "manifest.yaml"
+    patch_retry_waits(monkeypatch)
+    with trickling_server(interval=0.05) as url:
+        config = {**_config(connector, url), "read_timeout_seconds": 0.2}
+        catalog = catalog_for(manifest, config)
+        catalog.streams = catalog.streams[:1]
+        output = read(manifest, config, catalog, expecting_exception=True)
+    messages = [e.trace.error.message for e in output.errors]
+    assert messages, "a read against a trickling server must fail, not run for ever"
+    assert any("127.0.0.1" in m and "read_timeout_seconds" in m for m in messages), messages
+
+
 # a destination's first retry wait (its own setting): the retries are what is tested, not their waits
 FAST_RETRIES = {"retry_backoff_seconds": 0}
 # an address is written in line (no worker pool), so a failure is the write's first request
@@ -94,6 +110,16 @@ def test_write_against_a_server_that_never_answers_retries_then_names_host_and_s
     message = _failed_write(result)
     assert f"{url}/api/v1/Addresses did not answer within 0.2 s (read_timeout_seconds)" in message, message
     assert "(attempt 2)" in result.stdout  # it was retried first
+
+
+@pytest.mark.parametrize("destination", sorted(DESTINATIONS))
+def test_write_against_a_server_that_trickles_for_ever_gives_up_naming_the_answer_deadline(destination):
+    connector = DESTINATIONS[destination]
+    with trickling_server(interval=0.05) as url:
+        config = {**_config(connector, url), "read_timeout_seconds": 0.2, **FAST_RETRIES}
+        result = run_cli(connector.script, "write", config=config, catalog=ADDRESS_CATALOG, stdin=ADDRESS_INPUT, timeout=120)
+    message = _failed_write(result)
+    assert f"{url}/api/v1/Addresses" in message and "read_timeout_seconds" in message, message
 
 
 @pytest.mark.parametrize("answer", sorted(WRONG_ANSWERS))
@@ -171,11 +197,13 @@ def test_check_against_a_closed_port_fails_at_once(source):
 
 @pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_check_against_a_server_that_trickles_forever_answers_within_its_deadline(source):
-    """A byte every 0.3 s never trips a read timeout: check's own deadline (three request timeouts
-    here, 25 s at most) ends it."""
+    """A byte every 0.3 s never trips a read timeout: the whole-answer deadline (5 read timeouts) or
+    check's own (three request timeouts here, 25 s at most) ends it."""
     connector = CONNECTORS[source]
     with trickling_server() as url:
         result = run_cli(connector.script, "check", config=_config(connector, url), timeout=60)
     status = cli_connection_status(result)
     assert status["status"] == "FAILED"
-    assert status["message"].startswith(f"No complete answer from {url} within 6 s"), status
+    message = status["message"]
+    assert message.startswith(f"No complete answer from {url} within 6 s") or (
+        f"{url}/" in message and "did not finish its answer within 5 s (5 x read_timeout_seconds)" in message), status

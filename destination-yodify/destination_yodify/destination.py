@@ -155,7 +155,9 @@ class DestinationYodify(Destination):
             yield self._run_check(config=config)
         elif command == "write":
             stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")  # UTF-8 whatever the locale says
-            yield from self._run_write(config=config, configured_catalog_path=parsed_args.catalog, input_stream=stdin)
+            # the sources' transport: every answer complete within its deadline (a trickling server)
+            with transport.installed(config):
+                yield from self._run_write(config=config, configured_catalog_path=parsed_args.catalog, input_stream=stdin)
 
     def run(self, args: List[str]) -> None:
         from airbyte_cdk.exception_handler import init_uncaught_exception_handler

@@ -13,6 +13,9 @@ request has none, so a hung server would hang `check` and `read` for ever.
 - `check` is strict: the first answer decides (no retry schedule), and a 2xx that is not the API's
   JSON (an empty body, an HTML page, an error object) or a timeout fails it at once with a sentence
   saying what answered. `read` keeps the retry handler's schedule.
+- A whole answer within ANSWER_READ_TIMEOUTS read timeouts: a server that trickles a byte at a
+  time never trips the read timeout, so `read` and `write` would wait for ever. Bodies `requests`
+  reads are read here as they arrive; a streaming decoder reads through `AnswerWithin`.
 - A token endpoint (`token_url` in the config) that refuses the credentials or answers something
   other than JSON is a config error naming the settings, in `check` and `read` alike.
 """
@@ -20,8 +23,10 @@ request has none, so a hung server would hang `check` and `read` for ever.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Iterator, Mapping, Optional
@@ -39,6 +44,9 @@ DEFAULT_READ_TIMEOUT = 120.0  # a first byte (or the next chunk) within two minu
 # `check` answers within this, whatever the servers do (the issue's bound is 30 s), or within three
 # request timeouts when those are shorter (a server that trickles a byte at a time never times out)
 CHECK_DEADLINE_SECONDS = 25.0
+# a whole answer within this many read timeouts (10 min at the default): a server that trickles a
+# byte at a time never trips the read timeout, which bounds each wait, not the answer
+ANSWER_READ_TIMEOUTS = 5
 
 # keys of a 200 body that say it is an error, not data
 _ERROR_KEYS = ("error", "errors", "error_message", "errorMessage", "fault")
@@ -134,7 +142,9 @@ def install(config: Optional[Mapping[str, Any]], *, strict: bool = False) -> Pol
         def send(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             if kwargs.get("timeout") is None:
                 kwargs["timeout"] = _policy.timeout
-            return _guard(_policy, request, lambda: original(self, request, **kwargs), bool(kwargs.get("stream")))
+            if kwargs.get("stream"):  # the caller reads the body (a streaming decoder: `AnswerWithin`)
+                return _guard(_policy, request, lambda: _deadline_noted(original(self, request, **kwargs), kwargs["timeout"]), True)
+            return _guard(_policy, request, lambda: _whole_answer(original(self, request, **{**kwargs, "stream": True}), kwargs["timeout"]), False)
 
         send._connector_transport = True  # type: ignore[attr-defined]
         requests.Session.send = send  # type: ignore[method-assign]
@@ -160,6 +170,90 @@ def no_complete_answer(policy: Policy, base_url: str) -> str:
             f"({CONNECT_TIMEOUT_KEY} {connect:g} s, {READ_TIMEOUT_KEY} {read:g} s): check base_url and that the API is up.")
 
 
+def _answer_limit(timeout: Any) -> Optional[float]:
+    read = timeout[1] if isinstance(timeout, tuple) else timeout
+    return None if read is None else ANSWER_READ_TIMEOUTS * float(read)
+
+
+class AnswerTooSlow(requests.exceptions.ReadTimeout):
+    """A whole answer took longer than its deadline (each wait for bytes was within the read timeout)."""
+
+
+def _too_slow(response: requests.Response, limit: float) -> requests.exceptions.ReadTimeout:
+    return AnswerTooSlow(
+        f"{_where(response.request)} did not finish its answer within {limit:g} s ({ANSWER_READ_TIMEOUTS} x {READ_TIMEOUT_KEY})",
+        request=response.request, response=response)
+
+
+def _deadline_noted(response: requests.Response, timeout: Any) -> requests.Response:
+    limit = _answer_limit(timeout)
+    if limit is not None:
+        response._answer_deadline = (time.monotonic() + limit, limit)  # type: ignore[attr-defined]
+    return response
+
+
+class AnswerWithin(io.RawIOBase):
+    """A streamed response's body for an `io.BufferedReader`, read as it arrives (urllib3's `read1`)
+    and given up with a ReadTimeout past the answer deadline the transport noted on it."""
+
+    def __init__(self, response: requests.Response) -> None:
+        self._response = response
+        self._deadline = getattr(response, "_answer_deadline", None)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._response.raw.read1(len(buffer))
+        if self._deadline is not None and time.monotonic() > self._deadline[0]:
+            raise _too_slow(self._response, self._deadline[1])
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _whole_answer(response: requests.Response, timeout: Any) -> requests.Response:
+    """Read the body as `requests` would without `stream`, but give up (a ReadTimeout, which the
+    retry rules treat as any timeout) when the whole answer takes longer than ANSWER_READ_TIMEOUTS
+    read timeouts."""
+    limit = _answer_limit(timeout)
+    if limit is None or response.raw is None:
+        return response
+    deadline = time.monotonic() + limit
+    chunks = []
+    try:
+        while True:
+            chunk = response.raw.read1(1 << 16, decode_content=True)  # what has arrived, up to 64 KiB
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise _too_slow(response, limit)
+    except requests.exceptions.ReadTimeout:
+        response.close()
+        raise
+    except Exception as error:  # what requests would raise reading the body (a cut-off, a bad gzip)
+        response.close()
+        raise _as_requests_error(error, response) from error
+    response._content = b"".join(chunks)
+    response._content_consumed = True
+    response.raw.release_conn()
+    return response
+
+
+def _as_requests_error(error: Exception, response: requests.Response) -> Exception:
+    from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
+
+    if isinstance(error, ProtocolError):
+        return requests.exceptions.ChunkedEncodingError(error, request=response.request)
+    if isinstance(error, DecodeError):
+        return requests.exceptions.ContentDecodingError(error, request=response.request)
+    if isinstance(error, ReadTimeoutError):
+        return requests.exceptions.ConnectionError(error, request=response.request)
+    if isinstance(error, SSLError):
+        return requests.exceptions.SSLError(error, request=response.request)
+    return error
+
+
 def _where(request: requests.PreparedRequest) -> str:
     return f"{request.method} {masked_url(request.url or '', keep_query=False)}"
 
@@ -173,6 +267,11 @@ def _guard(policy: Policy, request: requests.PreparedRequest, send: Any, streame
     token = _is_token_request(policy, request)
     try:
         response = send()
+    except AnswerTooSlow as error:
+        if not policy.strict:
+            raise
+        raise policy.fail(f"{error}: check {'credentials.token_url' if token else 'base_url'} and that the API is up, "
+                          f"or raise {READ_TIMEOUT_KEY} if it is only slow.") from None
     except requests.exceptions.Timeout as error:
         if not policy.strict:
             raise

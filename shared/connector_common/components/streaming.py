@@ -34,6 +34,8 @@ from airbyte_cdk.sources.declarative.decoders.decoder import DECODER_OUTPUT_TYPE
 from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.utils import AirbyteTracedException
 
+from .. import transport
+
 logger = logging.getLogger("airbyte")
 
 # A body that ends early (ijson: premature EOF) or a connection lost while reading it.
@@ -171,7 +173,8 @@ class JsonListStreamDecoder(Decoder):
         raw = response.raw
         raw.decode_content = True  # let urllib3 undo a Content-Encoding (gzip) while we read
         raw.auto_close = False  # as the CDK does: an io wrapper must not read a file urllib3 closed itself
-        return stream_list(io.BufferedReader(raw, buffer_size=64 * 1024), self._field_names)
+        # read as it arrives, within the transport's answer deadline (a server that trickles for ever)
+        return stream_list(io.BufferedReader(transport.AnswerWithin(response), buffer_size=64 * 1024), self._field_names)
 
     def _send_again(self, response: requests.Response, resumes: int, error: Exception) -> tuple[requests.Response, int]:
         """The same prepared request (headers, auth and all) through the same connection pool, after
