@@ -62,7 +62,7 @@ TIMEOUT_SPEC_PROPERTIES: dict[str, dict[str, Any]] = {
     READ_TIMEOUT_KEY: {
         "type": "number", "exclusiveMinimum": 0, "maximum": 3600, "default": DEFAULT_READ_TIMEOUT,
         "title": "Read timeout (seconds)",
-        "description": "How long to wait for the next bytes of an answer before retrying; raise it if the API is slow to answer.",
+        "description": "How long to wait for the next bytes of an answer before retrying (a whole answer may take 5 times this); raise it if the API is slow to answer.",
         "order": 91,
     },
 }
