@@ -193,8 +193,9 @@ def _deadline_noted(response: requests.Response, timeout: Any) -> requests.Respo
 
 
 class AnswerWithin(io.RawIOBase):
-    """A streamed response's body for an `io.BufferedReader`, read as it arrives (urllib3's `read1`)
-    and given up with a ReadTimeout past the answer deadline the transport noted on it."""
+    """A response's body read as it arrives (`raw.read1`: urllib3's, or a replayed answer's), given up with a
+    ReadTimeout past the answer deadline the transport noted on the response. A streaming decoder
+    wraps it in an `io.BufferedReader`; `_whole_answer` reads it to the end."""
 
     def __init__(self, response: requests.Response) -> None:
         self._response = response
@@ -204,7 +205,7 @@ class AnswerWithin(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._response.raw.read1(len(buffer))
+        data = self._response.raw.read1(len(buffer))  # decoded as `raw.decode_content` says
         if self._deadline is not None and time.monotonic() > self._deadline[0]:
             raise _too_slow(self._response, self._deadline[1])
         buffer[: len(data)] = data
@@ -215,26 +216,19 @@ def _whole_answer(response: requests.Response, timeout: Any) -> requests.Respons
     """Read the body as `requests` would without `stream`, but give up (a ReadTimeout, which the
     retry rules treat as any timeout) when the whole answer takes longer than ANSWER_READ_TIMEOUTS
     read timeouts."""
-    limit = _answer_limit(timeout)
-    if limit is None or response.raw is None:
+    if _answer_limit(timeout) is None or response.raw is None:
         return response
-    deadline = time.monotonic() + limit
-    chunks = []
+    response.raw.decode_content = True  # as `requests` reads a body: a Content-Encoding undone
+    body = AnswerWithin(_deadline_noted(response, timeout))
     try:
-        while True:
-            chunk = response.raw.read1(1 << 16, decode_content=True)  # what has arrived, up to 64 KiB
-            if not chunk:
-                break
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise _too_slow(response, limit)
+        content = b"".join(iter(lambda: body.read(1 << 16), b""))  # what has arrived, up to 64 KiB at a time
     except requests.exceptions.ReadTimeout:
         response.close()
         raise
     except Exception as error:  # what requests would raise reading the body (a cut-off, a bad gzip)
         response.close()
         raise _as_requests_error(error, response) from error
-    response._content = b"".join(chunks)
+    response._content = content
     response._content_consumed = True
     response.raw.release_conn()
     return response
