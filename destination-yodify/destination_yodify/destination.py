@@ -83,6 +83,13 @@ def _userinfo_in_base_url(config: Mapping[str, Any]) -> list[str]:
             "base_url and give the access token or client credentials in credentials."]
 
 
+def _transport_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The config as the shared transport reads it: this destination's timeouts (its read default,
+    `request_timeout_seconds` as the older name) under the keys every connector takes."""
+    connect, read = timeouts(config)
+    return {**config, CONNECT_TIMEOUT_KEY: connect, READ_TIMEOUT_KEY: read}
+
+
 class StartupProblem(ConfigError):
     """A config the destination cannot run with, found before anything is sent: one sentence."""
 
@@ -156,7 +163,7 @@ class DestinationYodify(Destination):
         elif command == "write":
             stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")  # UTF-8 whatever the locale says
             # the sources' transport: every answer complete within its deadline (a trickling server)
-            with transport.installed(config):
+            with transport.installed(_transport_config(config)):
                 yield from self._run_write(config=config, configured_catalog_path=parsed_args.catalog, input_stream=stdin)
 
     def run(self, args: List[str]) -> None:
@@ -198,8 +205,7 @@ class DestinationYodify(Destination):
         whatever the servers do (a server trickling a byte at a time never trips a timeout).
         """
         register_url_secrets(config)
-        connect, read = timeouts(config)
-        with transport.installed({**config, CONNECT_TIMEOUT_KEY: connect, READ_TIMEOUT_KEY: read}, strict=True) as policy:
+        with transport.installed(_transport_config(config), strict=True) as policy:
             answer: list[AirbyteConnectionStatus] = []
             worker = threading.Thread(target=lambda: answer.append(self._check(config, policy)), name="check", daemon=True)
             worker.start()
