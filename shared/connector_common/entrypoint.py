@@ -49,12 +49,14 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
-from . import transport
+from . import cdk_fast_paths, transport
 from .components import shared_reads
 from .config_checks import config_problems, future_date_settings
 from .key_integrity import KeyIntegrity, declarations
 from .masking import masked_url, register_url_secrets
 from .state_checks import check_state, per_stream_state
+
+cdk_fast_paths.install_datetime_fast_path()
 
 MANIFEST = "manifest.yaml"
 # libyaml's safe loader reads a manifest in a fifth of the pure-Python one's time (every process start)

@@ -44,6 +44,8 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Erro
 from airbyte_cdk.sources.types import Config
 from airbyte_cdk.utils import AirbyteTracedException
 
+from .bodies import json_body, json_or_empty
+
 logger = logging.getLogger("airbyte")
 
 _failures = itertools.count(1)
@@ -230,20 +232,13 @@ class RetryWaitStrategy(BackoffStrategy):
         return max(wait, 0.001)
 
 
-def _json_body(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
 def is_non_json_page(response_or_exception: Any) -> bool:
     """A 2xx answer that declares a non-JSON type and does not decode to JSON content: not the API."""
     return (
         isinstance(response_or_exception, requests.Response)
         and response_or_exception.ok
         and bool(_non_json_type(response_or_exception))
-        and not _json_body(response_or_exception)
+        and not json_body(response_or_exception)
     )
 
 
@@ -269,6 +264,10 @@ class SharedRetryErrorHandler(DefaultErrorHandler):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
+        for response_filter in self.response_filters or []:
+            # a filter's templates read the body parsed once for the response (`bodies`), not a
+            # parse of their own with the standard library for every page
+            response_filter._safe_response_json = json_or_empty  # type: ignore[method-assign]
         self.max_retries = UNBOUNDED_RETRIES
         self.max_time = UNBOUNDED_SECONDS
         if not self.backoff_strategies:
