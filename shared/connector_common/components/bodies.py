@@ -14,6 +14,7 @@ extractors and paginators that one parse; `SharedRetryErrorHandler` gives it to 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import InitVar, dataclass
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
@@ -26,14 +27,17 @@ MISSING: Any = object()
 Path = Union[str, Sequence[str]]
 _PARSED = "_connector_common_json"  # where json_body keeps a response's parsed body
 _UTF8 = {"utf-8", "utf8"}
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
 def json_body(response: requests.Response) -> Any:
     """The decoded JSON body as sent (a top-level array stays one list); None if it is not JSON.
 
-    Parsed once per response, with orjson where the body is UTF-8 (requests' own `json()`, which
-    honours a declared charset and guesses UTF-16/32, decides every other case, and any body
-    orjson refuses), so the result is what `response.json()` gives.
+    Parsed once per response and kept on it. JSON is UTF-8 (RFC 8259) unless the Content-Type
+    declares another charset or the body starts with a BOM or UTF-16/32 bytes. orjson reads it, as
+    the CDK's `JsonDecoder` does (an integer beyond 64 bits becomes a float there too); a body
+    orjson refuses (NaN, invalid UTF-8) is read by the standard library, bad bytes replaced, as
+    `response.json()` reads it.
     """
     body = response.__dict__.get(_PARSED, MISSING)
     if body is MISSING:
@@ -46,14 +50,16 @@ def _parse(response: requests.Response) -> Any:
     content = response.content
     if not content:
         return None
-    if (response.encoding or "utf-8").lower() in _UTF8 and content[:1] not in (b"\xef", b"\x00", b"\xfe", b"\xff"):
+    declared = _CHARSET.search(response.headers.get("Content-Type") or "")
+    encoding = declared.group(1).lower() if declared else (requests.utils.guess_json_utf(content) or "utf-8")
+    if encoding in _UTF8:
         try:
             return orjson.loads(content)
         except orjson.JSONDecodeError:
             pass
     try:
-        return response.json()
-    except (ValueError, json.JSONDecodeError):
+        return json.loads(content.decode("utf-8-sig" if encoding in _UTF8 else encoding, errors="replace"))
+    except (LookupError, ValueError):
         return None
 
 
@@ -66,7 +72,8 @@ def json_or_empty(response: requests.Response) -> Any:
 @dataclass
 class ParsedOnceJsonDecoder(JsonDecoder):
     """The CDK's `JsonDecoder` (a list's items, else the body; `{}` for an empty list or a body
-    that is not JSON), reading the body `json_body` parsed once for the whole response."""
+    that is not JSON, once, where the CDK's yields it twice), reading the body `json_body` parsed
+    once for the whole response."""
 
     parameters: InitVar[Mapping[str, Any]]
 
