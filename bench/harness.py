@@ -62,7 +62,7 @@ class Mode:
 
 # the largest stream of each source; scales give a read of 5 s or more at full size
 LARGEST = {"netxl": "products", "rec-plus": "order_lines", "yodify": "order_items", "m3-wholesale": "products", "vidaxl": "order_products"}
-FULL = Mode({"netxl": 100, "rec-plus": 50, "yodify": 10, "m3-wholesale": 5, "vidaxl": 5}, 3,
+FULL = Mode({"netxl": 200, "rec-plus": 100, "yodify": 20, "m3-wholesale": 5, "vidaxl": 5}, 3,
             {"netxl": 20, "rec-plus": 50, "yodify": 5, "m3-wholesale": 2, "vidaxl": 5}, 50, (1, 20), 400, 1000, 50)
 FAST = Mode({s: 1 for s in LARGEST}, 1, {s: 1 for s in LARGEST}, 0, (1, 2), 12, 4, 0)
 
