@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from types import SimpleNamespace
 
 import pytest
@@ -174,6 +175,22 @@ def test_final_condition_and_observer_condition():
     assert r.get_stream_state() == {"open_records": {"ids": [1, 3]}}  # 2 is final by its age; 3 seen, not emitted
 
 
+def test_final_condition_statuses_render_the_condition_only_where_it_can_hold():
+    rendered = []
+    condition = "{{ record.order_status == 'Shipped' and record.age > 180 }}"
+    page = [{"id": 1, "order_status": "Shipped", "age": 10}, {"id": 2, "order_status": "Shipped", "age": 400},
+            {"id": 3, "order_status": "New", "age": 500}, {"id": 4, "order_status": "Paid", "age": 1}]
+    states = []
+    for statuses in ([], ["shipped"]):
+        r = router(final_condition=condition, final_condition_statuses=statuses)
+        real = r._final_condition.eval
+        r._final_condition.eval = lambda config, **kw: rendered.append(kw["record"]["id"]) or real(config, **kw)
+        list(OpenRecordsObserver(config={}, parameters={}).filter_records(page, stream_state={}, stream_slice=next(iter(r.stream_slices()))))
+        states.append(r.get_stream_state())
+    assert states[0] == states[1] == {"open_records": {"ids": [1, 3, 4]}}
+    assert rendered == [1, 2, 3, 4, 1, 2]
+
+
 def test_reread_unseen_only_stops_waiting_when_a_request_failed_for_good():
     import threading
     import time
@@ -186,3 +203,22 @@ def test_reread_unseen_only_stops_waiting_when_a_request_failed_for_good():
     began = time.monotonic()
     assert [s.partition.get("open_ids") for s in r.stream_slices()][2:] == [[1]]
     assert time.monotonic() - began < 5
+
+
+SINCE_TEMPLATE = ("{{ not record.submitted_at or format_datetime(str_to_datetime(record.submitted_at), '%Y-%m-%d')"
+                  " >= format_datetime(config.get('start_date') or '2024-01-01', '%Y-%m-%d') }}")
+
+
+@pytest.mark.parametrize("start_date", ["2024-01-01", "2024-01-01T00:00:00Z", "2023-12-31T23:00:00-02:00", None])
+def test_since_keeps_what_the_template_keeps(start_date):
+    """`since_field`/`since` decide as the template they replace, on the same values."""
+    values = [None, "", "2024-01-01", "2023-12-31", "2024-01-01T00:00:00Z", "2023-12-31T23:59:59.999Z",
+              "2023-12-31T23:30:00-02:00", "2024-01-01T00:30:00+01:00", "2024-01-01T00:30:00.000", "2025-06-30T10:00:00+02:00"]
+    records = [{"id": i, "submitted_at": v} for i, v in enumerate(values)] + [{"id": 99}]
+    config = {"start_date": start_date} if start_date else {}
+    by_template = OpenRecordsObserver(config=config, parameters={}, condition=SINCE_TEMPLATE)
+    by_since = OpenRecordsObserver(config=config, parameters={}, since_field="submitted_at",
+                                   since="{{ format_datetime(config.get('start_date') or '2024-01-01', '%Y-%m-%d') }}")
+    kept = [[r["id"] for r in o.filter_records(copy.deepcopy(records), stream_state={})] for o in (by_template, by_since)]
+    assert kept[0] == kept[1]
+    assert 0 < len(kept[0]) < len(records)
