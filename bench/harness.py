@@ -5,7 +5,9 @@ the connector's GIL) and every connector as its console script, stdout to a file
 platform. Per source:
 
 - records/s of its largest stream at 0 ms latency, next to `bench/plain_loop.py` fetching exactly
-  the requests the connector made (taken from the sandbox's request log) in the same run;
+  the requests the connector made (taken from the sandbox's request log) in the same run, at a
+  scale grown until the connector's read takes 5 s or more (a probe read first; so the size of the
+  read follows the machine's speed, and start-up weighs as the issue asks);
 - wall time of a full sync of all streams at 50 ms latency at the default concurrency and at
   concurrency 1 (config `num_workers`, plus whatever key the manifest's `concurrency_level` reads),
   next to the latency bound: requests x latency / concurrency;
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -58,13 +61,14 @@ class Mode:
     skus: int
     orders: int
     write_latency_ms: int
+    min_read_seconds: float  # the records/s read's scale grows until the connector's read takes this long
 
 
-# the largest stream of each source; scales give a read of 5 s or more at full size
+# the largest stream of each source, and the scale its records/s read starts at (grown to a read of 5 s or more)
 LARGEST = {"netxl": "products", "rec-plus": "order_lines", "yodify": "order_items", "m3-wholesale": "products", "vidaxl": "order_products"}
 FULL = Mode({"netxl": 200, "rec-plus": 100, "yodify": 20, "m3-wholesale": 5, "vidaxl": 5}, 3,
-            {"netxl": 20, "rec-plus": 50, "yodify": 5, "m3-wholesale": 2, "vidaxl": 5}, 50, (1, 20), 400, 1000, 50)
-FAST = Mode({s: 1 for s in LARGEST}, 1, {s: 1 for s in LARGEST}, 0, (1, 2), 12, 4, 0)
+            {"netxl": 20, "rec-plus": 50, "yodify": 5, "m3-wholesale": 2, "vidaxl": 5}, 50, (1, 20), 400, 1000, 50, 5.0)
+FAST = Mode({s: 1 for s in LARGEST}, 1, {s: 1 for s in LARGEST}, 0, (1, 2), 12, 4, 0, 0.0)
 
 
 # -- running a connector ----------------------------------------------------------------------------
@@ -187,30 +191,48 @@ def concurrency_keys(source: str) -> tuple[int, list[str]]:
 
 
 # -- per source -------------------------------------------------------------------------------------
+def grown_scale(scale: int, seconds: float, wanted: float) -> int:
+    """The next scale for a read that took `seconds` at `scale` and should take `wanted` or more:
+    proportional with a quarter to spare (start-up makes the read grow less than the data), at
+    most 8x per step."""
+    return max(scale + 1, math.ceil(scale * min(8.0, 1.25 * wanted / max(seconds, 0.1))))
+
+
 def records_per_second(source: str, mode: Mode, log: list[str]) -> dict:
+    """The read pairs at the source's scale, grown until the connector's read takes at least
+    `mode.min_read_seconds` (the issue's read of 5 s or more, on whatever machine runs it)."""
     entry = next(s for s in SOURCES.values() if s.sandbox == source)
     stream = LARGEST[source]
     scale = mode.largest_scale[source]
-    pairs = []
-    with sandbox_process(source, scale=scale, latency_ms=0) as url, tempfile.TemporaryDirectory() as tmp:
-        config = entry.config(url)
-        # the CDK needs no schema in the catalog to read (no discover: one start-up less)
-        catalog = {"streams": [{"stream": {"name": stream, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
-                                "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
-        root = root_of(url)
-        start_up = [connector(entry.script, "spec", config)[0]["cpu_s"] for _ in range(mode.repeats)]
-        for _ in range(mode.repeats):
-            (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", config, catalog))
-            records = usage.pop("records_by_stream").get(stream, 0)
-            plan = Path(tmp, "plan.json")
-            plan.write_text(json.dumps({"supplier": source, "stream": stream, "config": config, "root": root,
-                                        "requests": [{"method": r["method"], "path": r["path"], "query": r["query"]} for r in logged]}))
-            out = Path(tmp, "plain.jsonl")
-            base = run_process([sys.executable, str(ROOT / "bench" / "plain_loop.py"), str(plan), str(out)], None, Path(tmp, "plain.out"))
-            base_records = sum(1 for _ in out.open())
-            pairs.append({"connector": {**usage, "records": records}, "plain_loop": {**base, "records": base_records}, "requests": len(logged)})
-            log.append(f"{source} {stream}: connector {records} in {usage['seconds']} s, plain loop {base_records} in {base['seconds']} s")
-    return summarize_read(stream, scale, pairs, statistics.median(start_up))
+    # the CDK needs no schema in the catalog to read (no discover: one start-up less)
+    catalog = {"streams": [{"stream": {"name": stream, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                            "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
+    while True:
+        with sandbox_process(source, scale=scale, latency_ms=0) as url, tempfile.TemporaryDirectory() as tmp:
+            config = entry.config(url)
+            if mode.min_read_seconds:
+                probe = connector(entry.script, "read", config, catalog)[0]["seconds"]
+                if probe < mode.min_read_seconds:
+                    grown = grown_scale(scale, probe, mode.min_read_seconds)
+                    log.append(f"{source} {stream}: {probe} s at scale {scale}, under {mode.min_read_seconds} s: scale {grown}")
+                    print(log[-1], flush=True)
+                    scale = grown
+                    continue
+            root = root_of(url)
+            start_up = [connector(entry.script, "spec", config)[0]["cpu_s"] for _ in range(mode.repeats)]
+            pairs = []
+            for _ in range(mode.repeats):
+                (usage, messages), logged = api_requests_during(url, lambda: connector(entry.script, "read", config, catalog))
+                records = usage.pop("records_by_stream").get(stream, 0)
+                plan = Path(tmp, "plan.json")
+                plan.write_text(json.dumps({"supplier": source, "stream": stream, "config": config, "root": root,
+                                            "requests": [{"method": r["method"], "path": r["path"], "query": r["query"]} for r in logged]}))
+                out = Path(tmp, "plain.jsonl")
+                base = run_process([sys.executable, str(ROOT / "bench" / "plain_loop.py"), str(plan), str(out)], None, Path(tmp, "plain.out"))
+                base_records = sum(1 for _ in out.open())
+                pairs.append({"connector": {**usage, "records": records}, "plain_loop": {**base, "records": base_records}, "requests": len(logged)})
+                log.append(f"{source} {stream}: connector {records} in {usage['seconds']} s, plain loop {base_records} in {base['seconds']} s")
+            return summarize_read(stream, scale, pairs, statistics.median(start_up))
 
 
 def summarize_read(stream: str, scale: int, pairs: list[dict], start_up_cpu_s: float) -> dict:
@@ -337,14 +359,19 @@ def table(results: dict) -> str:
     rows = [f"## `make bench` ({results['finished'][:16]} UTC, {results['machine']}{', fast mode' if results['fast'] else ''})", ""]
     rows += ["Records/s of the largest stream at 0 ms latency, console script vs a plain `requests` loop over the same requests "
              f"(`bench/plain_loop.py`, same run; medians of {results['repeats']}; start-up included):", "",
-             "| source | stream | scale | requests | records | connector s | rec/s | plain loop s | plain rec/s | ratio | connector CPU s (start-up) | plain CPU s | CPU ratio | CPU ratio w/o start-up |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| source | stream | scale | requests | records | connector s | rec/s | plain loop s | plain rec/s | ratio | connector CPU s (start-up) | plain CPU s | CPU ratio | CPU ratio w/o start-up | start-up above bare import s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    bare = results.get("bare_import_cpu_s")
     for source, r in results["sources"].items():
         if "read" in r:
             x = r["read"]
             rows.append(f"| {source} | `{x['stream']}` | {x['scale']} | {x['requests']} | {x['records']:,} | {x['connector_seconds']} | "
                         f"{x['connector_records_per_s']:,} | {x['plain_loop_seconds']} | {x['plain_loop_records_per_s']:,} | {x['ratio']} | "
-                        f"{x['connector_cpu_s']} ({x['start_up_cpu_s']}) | {x['plain_loop_cpu_s']} | {x['cpu_ratio']} | {x['cpu_ratio_without_start_up']} |")
+                        f"{x['connector_cpu_s']} ({x['start_up_cpu_s']}) | {x['plain_loop_cpu_s']} | {x['cpu_ratio']} | {x['cpu_ratio_without_start_up']} | "
+                        f"{round(x['start_up_cpu_s'] - bare, 2) if bare is not None else '-'} |")
+    if bare is not None:
+        rows += ["", f"Start-up is the CPU of the console script's `spec` (median of {results['repeats']}); a bare "
+                 f"`python -c \"import airbyte_cdk\"` took {bare} CPU s in the same run."]
     rows += ["", "Full sync of all streams (wall s), at the default concurrency and at 1; bound = requests x latency / concurrency; "
              "API span = first request's arrival to last answer at the sandbox (the sync without start-up):", "",
              "| source | latency | scale | records | default c | requests | seconds | CPU s | bound | vs bound | API span s (vs bound) | most in flight | c=1 seconds | c=1 bound | c=1 API span s | speedup | c=1 set by |",
@@ -409,6 +436,12 @@ def main() -> None:
     results: dict[str, Any] = {"started": datetime.now(timezone.utc).isoformat(), "fast": args.fast, "repeats": mode.repeats,
                                "machine": f"{os.cpu_count()} cores, shared, Python {platform.python_version()}", "sources": {}}
     log: list[str] = []
+    if "read" in parts:  # what a connector's start-up is compared with
+        with tempfile.TemporaryDirectory() as tmp:
+            bare = [run_process([sys.executable, "-c", "import airbyte_cdk"], None, Path(tmp, "bare.out"))["cpu_s"]
+                    for _ in range(mode.repeats)]
+        results["bare_import_cpu_s"] = statistics.median(bare)
+        log.append(f"bare import airbyte_cdk: {results['bare_import_cpu_s']} CPU s")
     for source in LARGEST:
         if only and source not in only:
             continue

@@ -36,8 +36,22 @@ def test_destination_yodify_inventory_commits_every_update():
 def test_harness_reads_what_its_plain_loop_reads(tmp_path, source):
     """`make bench` at a tiny size: the largest stream's records/s next to the plain loop over the same requests."""
     run_bench("harness.py", "--fast", "--out", str(tmp_path), "--only", source, "--parts", "read")
-    read = json.loads((tmp_path / "results.json").read_text())["sources"][source]["read"]
+    results = json.loads((tmp_path / "results.json").read_text())
+    read = results["sources"][source]["read"]
     assert read["records"] > 0 and read["records"] == read["plain_loop_records"], read
+    # start-up next to a bare `import airbyte_cdk` measured in the same run
+    assert 0 < results["bare_import_cpu_s"] and "start-up above bare import" in (tmp_path / "RESULTS.md").read_text()
+
+
+def test_harness_grows_a_short_read_to_the_wanted_length():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from harness import grown_scale
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    assert grown_scale(100, 2.5, 5.0) == 250  # proportional, a quarter to spare
+    assert grown_scale(5, 0.2, 5.0) == 40  # at most 8x a step
+    assert grown_scale(1, 4.9, 5.0) == 2  # always larger
     assert read["requests"] >= 1 and read["connector_records_per_s"] > 0 and read["ratio"] > 0
 
 

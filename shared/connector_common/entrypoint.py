@@ -93,6 +93,9 @@ class SupplierEntrypoint(AirbyteEntrypoint):
         register_url_secrets(config)
 
 
+RECORD_QUEUE_SIZE = 1_000
+
+
 class StartupProblem(Exception):
     """A config or state the connector cannot run with: one sentence for the user."""
 
@@ -104,6 +107,11 @@ class SupplierSource(ConcurrentDeclarativeSource):
 
     def __init__(self, *args: Any, startup_warnings: Iterable[str] = (), check_without: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The CDK's queue from the workers to the main thread holds up to 10,000 records; the main
+        # thread (messages, output) is slower than the workers, so a large sync keeps it full: at
+        # 20x data M3's product details there were most of the memory (bench/RESULTS.md). 1,000
+        # still keeps every worker busy; the main thread never blocks on it (the CDK buffers its own puts).
+        self._concurrent_source._queue.maxsize = RECORD_QUEUE_SIZE
         self.startup_warnings = list(startup_warnings)
         self.check_without = set(check_without)
         self.checked_state = kwargs.get("state") or []

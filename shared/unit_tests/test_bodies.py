@@ -74,3 +74,54 @@ def test_parsed_once_for_decoder_paginator_and_filters(monkeypatch):
     assert parses == [1]
     gone = response(b'{"gone": true}', status=404)
     assert handler.interpret_response(gone).response_action.name == "IGNORE"
+
+
+def streamed(content: bytes, content_type: str = "application/json") -> requests.Response:
+    """A response whose body is read as it arrives (a shared answer from the spool, `stream=True`)."""
+    import io
+
+    answer = response(content, content_type)
+    answer._content, answer._content_consumed = False, False
+    answer.raw = io.BufferedReader(io.BytesIO(content))
+    answer.request = requests.Request("GET", "http://api.test/orders?token=secret").prepare()
+    answer.url = answer.request.url
+    return answer
+
+
+@pytest.mark.parametrize("content,content_type,expected", BODIES)
+def test_stream_arrays_gives_what_the_whole_body_gives(content, content_type, expected):
+    whole = list(ParsedOnceJsonDecoder(parameters={}).decode(response(content, content_type)))
+    items = ParsedOnceJsonDecoder(parameters={}, stream_arrays=True)
+    assert list(items.decode(response(content, content_type))) == whole
+    assert list(items.decode(streamed(content, content_type))) == whole
+
+
+def test_stream_arrays_reads_one_item_at_a_time_and_the_paginator_reads_the_first_again():
+    import tracemalloc
+
+    content = b"[" + b",".join(b'{"id": %d, "lines": [{"sku": "A%d", "qty": "1.0"}]}' % (i, i) for i in range(20_000)) + b"]"
+    decoder = ParsedOnceJsonDecoder(parameters={}, stream_arrays=True)
+
+    def peak(answer):
+        tracemalloc.start()
+        count = sum(1 for _ in decoder.decode(answer))
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return count, top
+
+    count, streamed_peak = peak(streamed(content))
+    whole_count, whole_peak = peak(response(content))  # a consumed body: bytes held, items one at a time
+    _, parsed_peak = peak(response(content, "application/json; charset=latin-1"))  # read whole
+    assert count == whole_count == 20_000
+    assert streamed_peak < parsed_peak / 10 and whole_peak < parsed_peak / 10
+    answer = streamed(content)
+    assert next(iter(decoder.decode(answer))) == {"id": 0, "lines": [{"sku": "A0", "qty": "1.0"}]}
+    # what the CDK's paginators read after the extractor: `next(decoder.decode(response))`
+    assert list(decoder.decode(answer)) == [{"id": 0, "lines": [{"sku": "A0", "qty": "1.0"}]}]
+
+
+def test_stream_arrays_broken_json_is_an_error_naming_the_path_only():
+    decoder = ParsedOnceJsonDecoder(parameters={}, stream_arrays=True)
+    with pytest.raises(ValueError, match=r"GET /orders is not valid JSON") as error:
+        list(decoder.decode(streamed(b'[{"id": 1}, {"id": ')))
+    assert "secret" not in str(error.value)

@@ -222,3 +222,21 @@ def test_since_keeps_what_the_template_keeps(start_date):
     kept = [[r["id"] for r in o.filter_records(copy.deepcopy(records), stream_state={})] for o in (by_template, by_since)]
     assert kept[0] == kept[1]
     assert 0 < len(kept[0]) < len(records)
+
+
+def test_a_page_is_observed_record_by_record_never_held_whole():
+    """An unpaged answer can be every order in a status: each record passes on as it is observed,
+    and the page's own bookkeeping (proof of batches, ids asked for and not returned) follows its end."""
+    r = router({"ids": [5, 6]}, ids_per_request=2)
+    batch = next(s for s in r.stream_slices() if s.partition.get("open_ids") == [5, 6])
+    pulled = []
+
+    def page():
+        for i in (5, 6):
+            pulled.append(i)
+            yield rec(i)
+
+    out = OpenRecordsObserver(config={}, parameters={}).filter_records(page(), stream_state={}, stream_slice=batch)
+    assert next(out) == rec(5) and pulled == [5]  # passed on before the rest of the page was read
+    assert list(out) == [rec(6)] and pulled == [5, 6]
+    assert r.get_stream_state() == {"open_records": {"ids": [5, 6], "batches_read_in_full": True}}

@@ -144,3 +144,16 @@ def test_sync_scopes_the_registry_to_one_read_and_frees_what_is_left():
         reads.get("orders", "orders", prepared(), Fetches())
         assert reads.held() == 1
     assert shared_reads.current() is None and reads.held() == 0
+
+
+def test_an_answer_waiting_for_a_member_keeps_its_bytes_in_the_spool_only():
+    """Members can read an answer long after the first (vidaXL's shipments behind its orders): what
+    the registry keeps meanwhile is the file, not the body (it was the body of every day at 20x)."""
+    body = b"[" + b'{"id": 1},' * 10_000 + b'{"id": 2}]'
+    reads = registry(["orders", "lines"])
+    # as the requester's own fetch answers: a response over the bytes, read from the start
+    first = reads.get("orders", "orders", prepared(), lambda: shared_reads._response(answer(body), shared_reads._BytesRaw(body)))
+    entry = next(iter(reads._entries.values()))
+    assert entry.template.raw is None and not entry.template._content
+    assert first.content == body
+    assert reads.get("orders", "lines", prepared(), Fetches()).content == body and reads.held() == 0

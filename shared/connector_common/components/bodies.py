@@ -9,16 +9,26 @@ A body is parsed once per response (`json_body` keeps it on the response): the C
 page up to three times (a response filter's predicate with the standard library, the extractor,
 the paginator), which was a third of a paged read's CPU. `ParsedOnceJsonDecoder` gives the CDK's
 extractors and paginators that one parse; `SharedRetryErrorHandler` gives it to its filters.
+
+With `stream_arrays: true` it reads a top-level array one item at a time instead (ijson), so that a
+large unpaged answer read by several streams at once is never held parsed (vidaXL's open-status
+reads, M3's order list read for addresses: each whole parse was most of the memory at 20x data).
+Its items are then the bodies extractors read. What reads the body after the extractor (the CDK's
+paginators read the first item a decoder yields) gets the first item again; a response filter with
+a predicate, which reads the body before, must not be used with it.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import InitVar, dataclass
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+from urllib.parse import urlsplit
 
+import ijson
 import orjson
 import requests
 from airbyte_cdk.sources.declarative.decoders import Decoder, JsonDecoder
@@ -26,6 +36,7 @@ from airbyte_cdk.sources.declarative.decoders import Decoder, JsonDecoder
 MISSING: Any = object()
 Path = Union[str, Sequence[str]]
 _PARSED = "_connector_common_json"  # where json_body keeps a response's parsed body
+_FIRST = "_connector_common_first_item"  # where a streamed array's first item is kept
 _UTF8 = {"utf-8", "utf8"}
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
@@ -76,11 +87,19 @@ class ParsedOnceJsonDecoder(JsonDecoder):
     once for the whole response."""
 
     parameters: InitVar[Mapping[str, Any]]
+    stream_arrays: bool = False
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__init__(parameters)
 
     def decode(self, response: requests.Response) -> Iterator[Any]:
+        if _FIRST in response.__dict__:  # streamed already: what a paginator reads after the extractor
+            yield response.__dict__[_FIRST]
+            return
+        items = _array_items(response) if self.stream_arrays else None
+        if items is not None:
+            yield from _or_empty(items, response)
+            return
         body = json_body(response)
         if isinstance(body, list):
             yield from body or [{}]
@@ -88,10 +107,52 @@ class ParsedOnceJsonDecoder(JsonDecoder):
             yield {} if body is None else body
 
 
+_ARRAY_CHUNK = 64 * 1024
+
+
+def _array_items(response: requests.Response) -> Optional[Iterator[Any]]:
+    """The items of a UTF-8 top-level JSON array, parsed one at a time from the body as it is read;
+    None (read whole) for anything else or a body already parsed."""
+    if _PARSED in response.__dict__:
+        return None
+    declared = _CHARSET.search(response.headers.get("Content-Type") or "")
+    if declared and declared.group(1).lower() not in _UTF8:
+        return None
+    if response._content_consumed or response.raw is None:
+        if not isinstance(response.content, bytes):
+            return None
+        source: io.BufferedReader = io.BufferedReader(io.BytesIO(response.content), buffer_size=_ARRAY_CHUNK)
+    else:
+        raw = response.raw
+        raw.decode_content = True
+        source = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw, buffer_size=_ARRAY_CHUNK)
+    head = source.peek(_ARRAY_CHUNK)[:_ARRAY_CHUNK].lstrip()
+    if head[:1] != b"[":
+        # not an array (an envelope, an error object, a BOM): read whole, as without the option
+        response._content = source.read()
+        response._content_consumed = True
+        return None
+    return ijson.items(source, "item", use_float=True)
+
+
+def _or_empty(items: Iterator[Any], response: requests.Response) -> Iterator[Any]:
+    """The items; `{}` for an empty array, as `JsonDecoder`; a clear error for broken JSON."""
+    try:
+        for item in items:
+            response.__dict__.setdefault(_FIRST, item)
+            yield item
+    except ijson.JSONError as error:
+        where = f"{response.request.method} {urlsplit(response.url or '').path}" if response.request is not None else "a request"
+        raise ValueError(f"The API's answer to {where} is not valid JSON: {error}") from error
+    if _FIRST not in response.__dict__:
+        response.__dict__[_FIRST] = {}
+        yield {}
+
+
 def decoded_bodies(response: requests.Response, decoder: Optional[Decoder] = None) -> Iterator[Any]:
     """The JSON body as sent, once; or, when `decoder` is not a plain JSON decoder (the factory
     passes custom extractors the retriever's decoder), each item that decoder yields."""
-    if decoder is None or type(decoder) in (JsonDecoder, ParsedOnceJsonDecoder):
+    if decoder is None or type(decoder) is JsonDecoder or (type(decoder) is ParsedOnceJsonDecoder and not decoder.stream_arrays):
         yield json_body(response)
     else:
         yield from decoder.decode(response)

@@ -66,7 +66,7 @@ import threading
 import time
 from dataclasses import InitVar, dataclass, field
 from collections.abc import Mapping
-from typing import Any, Iterable, List, Optional
+from typing import Any, Iterable, Iterator, List, Optional
 
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
 from airbyte_cdk.sources.declarative.interpolation import InterpolatedBoolean, InterpolatedString, macros
@@ -194,25 +194,31 @@ class OpenRecordsRouter(PartitionRouter):
 
     # -- what the pages showed ----------------------------------------------------------------
     def observe_page(self, partition: Mapping[str, Any], records: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-        """Note what a page showed; return the records to emit (each id once per sync: an open
-        record is also in its status's re-read, and a 1-based server serves its first page twice)."""
-        with self._lock:
-            returned, emit = [], []
-            for record in records:
-                key = record.get(self.id_field)
-                if key is None:
-                    emit.append(record)
-                    continue
-                returned.append(key)
-                emitted = tuple(record.get(f) for f in self.emit_key) if self.emit_key else key
-                if emitted not in self._emitted:
-                    emit.append(record)
-                    self._emitted.add(emitted)
+        return list(self.observe(partition, records))
+
+    def observe(self, partition: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+        """Note what a page shows, record by record (a page is never held whole: an unpaged answer
+        can be the whole history); yield the records to emit (each id once per sync: an open record
+        is also in its status's re-read, and a 1-based server serves its first page twice)."""
+        returned: list[Any] = []
+        for record in records:
+            key = record.get(self.id_field)
+            if key is None:
+                yield record
+                continue
+            returned.append(key)
+            emitted = tuple(record.get(f) for f in self.emit_key) if self.emit_key else key
+            with self._lock:
+                emit = emitted not in self._emitted
+                self._emitted.add(emitted)
                 self._seen.add(key)
                 if self.is_final(record):
                     self._open.discard(key)
                 else:
                     self._open.add(key)
+            if emit:
+                yield record
+        with self._lock:
             asked = partition.get(self.partition_field)
             if self.reread_unseen_only:
                 self._shown.add(_key(partition))
@@ -222,7 +228,6 @@ class OpenRecordsRouter(PartitionRouter):
                     self._batches_read_in_full = True
                 if len(asked) == 1 or self._batches_read_in_full:
                     self._absent.update(k for k in asked if k not in set(returned))
-            return emit
 
     def is_final(self, record: Mapping[str, Any]) -> bool:
         status = str(record.get(self.status_field)).lower()
@@ -288,11 +293,10 @@ class OpenRecordsObserver(RecordFilter):
         stream_slice: Optional[StreamSlice] = None,
         next_page_token: Optional[Mapping[str, Any]] = None,
     ) -> Iterable[Mapping[str, Any]]:
-        page = list(records)
         router = stream_slice.extra_fields.get(_ROUTER) if stream_slice is not None else None
-        kept = router.observe_page(stream_slice.partition, page) if router is not None else page
+        kept = router.observe(stream_slice.partition, records) if router is not None else records
         if self._since:
-            kept = [record for record in kept if self._dated_since(record)]
+            kept = (record for record in kept if self._dated_since(record))
         if self.condition:
             kept = super().filter_records(kept, stream_state, stream_slice, next_page_token)
         yield from kept

@@ -173,7 +173,9 @@ class SharedReads:
             if response is None or not response.ok:  # not shared: the error handler let it through
                 raise _NotShared(response)
             entry.spool, entry.template = _Spool(response.content), response
-            response._content = b""  # the bytes live in the spool now
+            # the bytes live in the spool now: the template (kept until every member has read the
+            # answer, which can be long after) keeps status and headers only
+            response._content, response.raw = b"", None
         except BaseException as error:
             with self._lock:
                 entry.failed = True
