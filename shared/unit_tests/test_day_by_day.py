@@ -27,3 +27,12 @@ def test_walks_the_days_after_the_first_up_to_the_last():
 def test_a_partition_without_a_first_day_is_one_request():
     status = StreamSlice(partition={"query": "status 2"}, cursor_slice={"start_time": "2024-02-27", "end_time": "2024-03-01"})
     assert walk(strategy(), status) == []
+
+
+def test_with_a_step_partitions_starting_on_consecutive_days_walk_each_day_once():
+    s = DayByDay(config={"walks": 3}, parameters={}, last_day="2024-03-02", step_days="{{ config.walks }}",
+                 first_day="{{ stream_partition.first }}")
+    walks = [["2024-02-2%d" % (4 + k)] + walk(s, StreamSlice(partition={"first": "2024-02-2%d" % (4 + k)}, cursor_slice={}))
+             for k in range(3)]
+    assert walks == [["2024-02-24", "2024-02-27", "2024-03-01"], ["2024-02-25", "2024-02-28", "2024-03-02"],
+                     ["2024-02-26", "2024-02-29"]]

@@ -225,3 +225,28 @@ def test_the_schemas_declare_every_field_of_the_docs_order_object(manifest, conf
     assert {"created_at", "updated_at", "invoice_no", "is_paid", "paid_amount", "payment_date", "date_estimated",
             "shipping_way", "comments_wholesaler", "addressbook_id", "total_after_vat"} <= set(schemas["orders"]["properties"])
     assert {"addressbook_id", "created_at", "updated_at"} <= set(schemas["order_products"]["properties"])
+
+
+@pytest.mark.parametrize("workers,days_back", [(1, 20), (4, 20), (7, 20), (7, 1)])
+def test_the_day_walks_ask_for_every_day_once_and_at_once(manifest, config_for, workers, days_back):
+    """The days are walked by as many partitions as workers; each day is asked for once (a walk
+    that starts past the last day, when the interval is shorter than the walks, asks for the last
+    day again), the walks overlap in time, and every order is emitted once."""
+    from connector_testing import most_in_flight
+
+    with running_sandbox("vidaxl", latency_ms=30) as server:
+        start = (server.api.now - timedelta(days=days_back)).date()
+        config = config_for(server, start_date=start.isoformat(), num_workers=workers)
+        records = records_by_stream(sync(manifest, config, streams=["orders"]))
+        got = [o["id"] for o in records["orders"]]
+        assert len(got) == len(set(got)), "an order was emitted twice"
+        assert set(got) == {o["id"] for o in server.api.orders
+                            if o["_submitted"] is None or o["_submitted"].astimezone(timezone.utc).date() >= start}
+        days = [r for r in server.api_requests("/orders") if "submitted_at_casted_eq=" in r["query"]]
+        asked = Counter(r["query"].split("submitted_at_casted_eq=")[1].split("&")[0] for r in days)
+        expected = {(start + timedelta(days=d)).isoformat() for d in range(-1, (server.api.now.date() - start).days + 2)}
+        assert set(asked) == expected
+        walks = max(workers, 2)
+        extra = max(0, walks - len(expected))  # the walks past the last day ask for it again
+        assert sum(asked.values()) == len(expected) + extra and asked[max(expected)] == 1 + extra
+        assert most_in_flight(days) >= min(walks, len(expected), 4) - 1

@@ -7,7 +7,8 @@ page token yet), each next page for the day after, up to `last_day`. A partition
 `first_day` renders empty (a re-read by status or id) is read in one request.
 
 `first_day` and `last_day` are templates over `config` and `stream_slice` (`stream_interval`,
-`stream_partition`) giving YYYY-MM-DD.
+`stream_partition`) giving YYYY-MM-DD. With `step_days` N (a template over `config`), each next
+page is N days on: N partitions starting on consecutive days walk the interval together.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ class DayByDay(PaginationStrategy):
     parameters: InitVar[Mapping[str, Any]]
     first_day: str
     last_day: str
+    step_days: Any = 1
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._first = InterpolatedString.create(self.first_day, parameters=parameters or {})
         self._last = InterpolatedString.create(self.last_day, parameters=parameters or {})
+        self._step = timedelta(days=max(1, int(InterpolatedString.create(str(self.step_days), parameters=parameters or {}).eval(self.config))))
 
     @property
     def initial_token(self) -> Optional[Any]:
@@ -49,7 +52,7 @@ class DayByDay(PaginationStrategy):
         day = last_page_token_value or self._first.eval(self.config, stream_slice=stream_slice)
         if not day:
             return None
-        following = date.fromisoformat(str(day)[:10]) + timedelta(days=1)
+        following = date.fromisoformat(str(day)[:10]) + self._step
         last = date.fromisoformat(str(self._last.eval(self.config, stream_slice=stream_slice))[:10])
         return following.isoformat() if following <= last else None
 
