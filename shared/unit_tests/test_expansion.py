@@ -94,3 +94,27 @@ def test_extractor_without_expander_and_single_object_body():
         kw = {"field_path": ["data"], "config": {}, "parameters": {}, "record_expander": expander_}
         assert list(DirectPathExtractor(**kw).extract_records(json_response(one))) == list(
             DpathExtractor(**{**kw, "record_expander": CASES["parent_fields"]() if expander_ else None}).extract_records(json_response(one)))
+
+
+@pytest.mark.parametrize("case", ["emit_parent", "interpolated", "nested"])
+def test_one_key_parent_fields_are_set_without_dpath(case, monkeypatch):
+    expected = [list(CASES[case]().expand_record(copy.deepcopy(o))) for o in ORDERS]
+
+    def new(*args, **kwargs):
+        raise AssertionError("dpath.new wrote a one-key parent field")
+
+    monkeypatch.setattr(cdk_expander.dpath, "new", new)
+    assert [list(expand(CASES[case](), copy.deepcopy(o))) for o in ORDERS] == expected
+
+
+@pytest.mark.parametrize("path", [["id"], ["meta", "tags"], ["meta", "tags", "0"], ["meta", "tags", -1], ["meta", "tags", 5],
+                                  ["items", "x"], ["missing"], [], ["id", "deeper"], [1]])
+def test_lookup_and_detach_are_the_cdks(path):
+    from connector_common.components import expansion
+
+    for order in ORDERS + [{"1": "one"}, [{"id": 1}]]:
+        ours, cdks = expansion._lookup(order, path), cdk_expander._lookup(order, path)
+        assert ours == cdks or (ours is cdks), (order, path)
+        if ours is not cdk_expander._MISSING:
+            assert expansion._detached(ours) == cdk_expander._detached(cdks)
+            assert (expansion._detached(ours) is ours) == (cdk_expander._detached(cdks) is cdks)

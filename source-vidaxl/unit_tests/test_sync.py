@@ -249,4 +249,5 @@ def test_the_day_walks_ask_for_every_day_once_and_at_once(manifest, config_for, 
         walks = max(workers, 2)
         extra = max(0, walks - len(expected))  # the walks past the last day ask for it again
         assert sum(asked.values()) == len(expected) + extra and asked[max(expected)] == 1 + extra
-        assert most_in_flight(days) >= min(walks, len(expected), 4) - 1
+        if workers >= 4:  # the walks overlap (one walk, as before, never has two days in flight)
+            assert most_in_flight(days) >= 2
