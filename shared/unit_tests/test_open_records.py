@@ -89,7 +89,7 @@ def test_pages_observed_from_many_threads_keep_a_consistent_set():
     r = router(ids_per_request=1)
     pages = [[rec(i, "Complete" if i % 3 == 0 else "Shipped") for i in range(k, k + 50)] for k in range(0, 5000, 50)]
     with ThreadPoolExecutor(8) as pool:
-        emitted = [rec for page in pool.map(lambda p: r.observe_page({"query": "created"}, p + p[:5]), pages) for rec in page]
+        emitted = [rec for page in pool.map(lambda p: list(r.observe({"query": "created"}, p + p[:5])), pages) for rec in page]
     assert sorted(e["id"] for e in emitted) == list(range(5000))  # each id once, however the pages interleave
     assert r.get_stream_state()["open_records"]["ids"] == [i for i in range(5000) if i % 3]
 

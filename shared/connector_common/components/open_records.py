@@ -193,9 +193,6 @@ class OpenRecordsRouter(PartitionRouter):
         return self.ids_per_request if self._batches_read_in_full else 1
 
     # -- what the pages showed ----------------------------------------------------------------
-    def observe_page(self, partition: Mapping[str, Any], records: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-        return list(self.observe(partition, records))
-
     def observe(self, partition: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
         """Note what a page shows, record by record (a page is never held whole: an unpaged answer
         can be the whole history); yield the records to emit (each id once per sync: an open record
